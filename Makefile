@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make run` (main job, embedded store) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install run test pytest lint bench neo4j clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+# The project and its dev tools, at the versions pinned in uv.lock.
+install: $(UV)
+	$(UV) sync --frozen --all-extras
+
+# The main job on the embedded default store.
+run: install
+	$(BIN)/registry check docs/examples/persons.csv --type person
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Lint, then the whole suite with a real Neo4j started (and always stopped) around it.
+# pytest's exit 5 (no test collected) is a failure, never a success.
+test: install lint
+	bash scripts/with-neo4j.sh bash scripts/pytest.sh $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/normalize.py
+
+# A Neo4j for local exploration, data kept in .neo4j/data; Ctrl-C stops it.
+neo4j:
+	bash scripts/neo4j-server.sh --data .neo4j/data
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

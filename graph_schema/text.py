@@ -1,0 +1,60 @@
+"""Character-level folding shared by every normaliser.
+
+Departments type the same text in many encodings of the same characters: full-width digits
+and letters from Chinese IMEs, traditional characters from older systems, ideographic spaces,
+assorted middle dots in minority names. These helpers fold all of them to one form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_T2S = OpenCC("t2s")
+
+# Middle-dot look-alikes used in transliterated minority and foreign names (买买提·艾力).
+MIDDLE_DOTS = "·•‧∙⋅・･﹒．.‐-"
+_DOT_RE = re.compile(r"\s*[·•‧∙⋅・･﹒．]\s*")
+_WS_RE = re.compile(r"\s+")
+
+
+def nfkc(text: str) -> str:
+    """NFKC-fold: full-width ASCII to half-width, ideographic space to space, compatibility forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def collapse_ws(text: str) -> str:
+    """Collapse runs of whitespace to one space and trim the ends."""
+    return _WS_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def to_simplified(text: str) -> str:
+    """Traditional to simplified Chinese (OpenCC t2s); other text passes through."""
+    if text.isascii():
+        return text
+    return str(_T2S.convert(text))
+
+
+def unify_middle_dots(text: str) -> str:
+    """Replace every middle-dot look-alike (with any spaces around it) by U+00B7."""
+    return _DOT_RE.sub("·", text)
+
+
+def is_han(ch: str) -> bool:
+    """True for a CJK unified ideograph (basic block and extension A)."""
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
+
+
+def has_han(text: str) -> bool:
+    """True when the text contains at least one Han character."""
+    return any(is_han(ch) for ch in text)
+
+
+def clean(text: str) -> str:
+    """NFKC, whitespace-collapsed, simplified: the common first step of every text normaliser."""
+    return to_simplified(collapse_ws(nfkc(text)))
