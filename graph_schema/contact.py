@@ -53,7 +53,9 @@ def normalize_phone(raw: str, field: str = "phone") -> str | Problem:
     if _MOBILE.fullmatch(digits):
         return digits
     if len(digits) == 11 and digits.startswith("1"):
-        return problem(field, "mobile_prefix", raw, f"mobile number prefix {digits[:2]} is not assigned")
+        return problem(
+            field, "mobile_prefix", raw, f"mobile number prefix {digits[:2]} is not assigned"
+        )
     if len(digits) in (10, 11, 12) and not digits.startswith("0"):
         # area code typed without its trunk zero, e.g. 571-87654321
         digits = "0" + digits
@@ -76,7 +78,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 
 
 def normalize_email(raw: str, field: str = "email") -> str | Problem:
-    """Trim and lower-case the domain (local parts are case-sensitive in theory, not in practice)."""
+    """Trim and lower-case (local parts are case-sensitive in theory, never in practice)."""
     text = nfkc(raw).strip().replace("＠", "@")
     if not _EMAIL.fullmatch(text):
         return problem(field, "format", raw, "not an e-mail address of the form name@domain.tld")

@@ -62,11 +62,15 @@ def _checked(
         try:
             dt.date(year, month, day)
         except ValueError:
-            return problem(field, "calendar", raw, f"{year:04d}-{month:02d}-{day:02d} is not a calendar date")
+            return problem(
+                field, "calendar", raw, f"{year:04d}-{month:02d}-{day:02d} is not a calendar date"
+            )
     return PartialDate(year, month, day)
 
 
-def normalize_date(raw: str, field: str = "date", *, fmt: str | None = None) -> PartialDate | Problem:
+def normalize_date(
+    raw: str, field: str = "date", *, fmt: str | None = None
+) -> PartialDate | Problem:
     """Fold a date to a :class:`PartialDate`; ``fmt`` is an explicit ``strptime`` format."""
     stripped = nfkc(raw).strip()
     if not stripped:
@@ -75,7 +79,9 @@ def normalize_date(raw: str, field: str = "date", *, fmt: str | None = None) -> 
         try:
             parsed = dt.datetime.strptime(stripped, fmt)
         except ValueError:
-            return problem(field, "format", raw, f"date does not match the mapping's format {fmt!r}")
+            return problem(
+                field, "format", raw, f"date does not match the mapping's format {fmt!r}"
+            )
         return _checked(field, raw, parsed.year, parsed.month, parsed.day)
     text = _TIME_SUFFIX.sub("", stripped).replace(" ", "")
     m = _FULL.fullmatch(text) or _COMPACT.fullmatch(text)

@@ -62,7 +62,10 @@ def normalize_point(raw: str, field: str = "location") -> GeoPoint | Problem:
     if not _in_china(lon, lat):
         if _in_china(lat, lon):
             return problem(
-                field, "axis_order", raw, "coordinates look like (lat, lon): swap X/Y in the mapping"
+                field,
+                "axis_order",
+                raw,
+                "coordinates look like (lat, lon): swap X/Y in the mapping",
             )
         return problem(field, "coordinate_range", raw, "point is outside China (CGCS2000 lon/lat)")
     return GeoPoint(round(lon, 7), round(lat, 7))
@@ -94,9 +97,13 @@ def normalize_polygon(raw: str, field: str = "geometry") -> RedLine | Problem:
     if not isinstance(geom, Polygon) or geom.is_empty:
         return problem(field, "geometry_type", raw, "expected a WKT POLYGON")
     if not geom.is_valid:
-        return problem(field, "invalid_ring", raw, f"polygon ring is invalid: {explain_validity(geom)}")
+        return problem(
+            field, "invalid_ring", raw, f"polygon ring is invalid: {explain_validity(geom)}"
+        )
     minx, miny, maxx, maxy = geom.bounds
     if not (_in_china(minx, miny) and _in_china(maxx, maxy)):
-        return problem(field, "coordinate_range", raw, "polygon lies outside China (CGCS2000 lon/lat)")
+        return problem(
+            field, "coordinate_range", raw, "polygon lies outside China (CGCS2000 lon/lat)"
+        )
     canonical = shapely.to_wkt(geom, rounding_precision=7, trim=True)
     return RedLine(canonical, float(geom.area))

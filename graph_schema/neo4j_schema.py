@@ -19,7 +19,8 @@ RECORD_REL = "FROM_RECORD"
 def constraint_statements() -> list[str]:
     """Uniqueness constraints on every MERGE key."""
     stmts = [
-        f"CREATE CONSTRAINT subject_id IF NOT EXISTS FOR (n:{SUBJECT_LABEL}) REQUIRE n.id IS UNIQUE",
+        f"CREATE CONSTRAINT subject_id IF NOT EXISTS FOR (n:{SUBJECT_LABEL}) "
+        "REQUIRE n.id IS UNIQUE",
         f"CREATE CONSTRAINT source_record_key IF NOT EXISTS FOR (r:{RECORD_LABEL}) "
         "REQUIRE r.key IS UNIQUE",
     ]

@@ -28,7 +28,9 @@ class Problem(BaseModel):
 
 def problem(field: str, rule: str, value: object, message: str) -> Problem:
     """Build a problem, rendering the raw value as text whatever its type."""
-    return Problem(field=field, rule=rule, value="" if value is None else str(value), message=message)
+    return Problem(
+        field=field, rule=rule, value="" if value is None else str(value), message=message
+    )
 
 
 def is_problem(result: object) -> bool:

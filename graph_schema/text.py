@@ -22,7 +22,7 @@ _WS_RE = re.compile(r"\s+")
 
 
 def nfkc(text: str) -> str:
-    """NFKC-fold: full-width ASCII to half-width, ideographic space to space, compatibility forms."""
+    """NFKC: full-width ASCII to half-width, ideographic space to space, compatibility forms."""
     return unicodedata.normalize("NFKC", text)
 
 

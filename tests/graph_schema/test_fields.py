@@ -1,9 +1,9 @@
+import pytest
+
 from graph_schema.classification import Level
 from graph_schema.fields import SUBJECT_FIELDS, field_level, national_id_field
 from graph_schema.subject_types import SubjectType
 from graph_schema.subjects import MODELS
-
-import pytest
 
 
 def test_models_and_field_specs_agree() -> None:
