@@ -1,0 +1,287 @@
+"""The `registry` command line: a thin shell over :class:`registry.service.Registry`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from registry.cli_standard import register_standard_commands
+from registry.ingest import IngestReport
+from registry.mapping import Mapping, MappingError
+from registry.readers import UnreadableFile
+from registry.service import Registry
+
+app = typer.Typer(help="Unified subject registry.", no_args_is_help=True, add_completion=False)
+quarantine_app = typer.Typer(help="Rows set aside with their reasons.", no_args_is_help=True)
+export_app = typer.Typer(help="Export clusters and the subject graph.", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(export_app, name="export")
+console = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="store directory [env REGISTRY_STORE, default ./registry-data]"),
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line reason to stderr and return the exit to raise."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def open_registry(store: Path | None) -> Registry:
+    try:
+        return Registry(store)
+    except Exception as exc:  # the one-line reason matters more than the type here
+        raise fail(f"cannot open store {store or 'registry-data'}: {exc}") from exc
+
+
+def load_mapping(path: Path) -> Mapping:
+    try:
+        return Mapping.load(path)
+    except MappingError as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.callback()
+def main() -> None:
+    """Unified subject registry: validate, ingest, resolve, serve."""
+
+
+register_standard_commands(app, console)
+
+
+def count_lines(path: Path) -> int | None:
+    """Rows in a file (for the progress bar), or None if too big to count quickly."""
+    if path.stat().st_size > 2_000_000_000:
+        return None
+    with path.open("rb") as handle:
+        return max(sum(1 for _ in handle) - (1 if path.suffix.lower() == ".csv" else 0), 0)
+
+
+def print_report(report: IngestReport) -> None:
+    r = report.as_dict()
+    table = Table(title=f"ingest summary: {report.source}", show_header=False)
+    table.add_row("rows read", str(report.rows_read))
+    table.add_row(
+        "records created / updated / unchanged",
+        f"{report.records_created} / {report.records_updated} / {report.records_unchanged}",
+    )
+    table.add_row(
+        "relationships created / updated / unchanged",
+        f"{report.relationships_created} / {report.relationships_updated} / "
+        f"{report.relationships_unchanged}",
+    )
+    table.add_row("rows quarantined", str(report.quarantined))
+    res = r["resolution"]
+    table.add_row(
+        "resolution",
+        f"{res['created']} subjects created, {res['joined']} records "
+        f"linked, {res['merged']} merges, {res['left']} records moved out",
+    )
+    console.print(table)
+    if report.flagged:
+        flagged = Table(title="values flagged invalid (kept raw, left out of matching)")
+        for col in ("field", "rule", "count"):
+            flagged.add_column(col, justify="right" if col == "count" else "left")
+        for (f, rule), n in sorted(report.flagged.items(), key=lambda x: -x[1]):
+            flagged.add_row(f, rule, str(n))
+        console.print(flagged)
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="CSV (header row) or JSON Lines export")],
+    source: Annotated[str, typer.Option("--source", help="source name, e.g. hukou")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="mapping TOML (see docs/mapping.md)")],
+    store: StoreOpt = None,
+    no_resolve: Annotated[bool, typer.Option("--no-resolve", help="store only")] = False,
+) -> None:
+    """Ingest a department's export: idempotent, versioned, bad rows quarantined."""
+    m = load_mapping(mapping)
+    reg = open_registry(store)
+    try:
+        total = count_lines(file) if file.is_file() else None
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"ingest {file.name}", total=total)
+            report = reg.ingest_file(
+                file, source, m, resolve=not no_resolve, progress=lambda n: bar.advance(task, n)
+            )
+    except (UnreadableFile, MappingError) as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        reg.close()
+    print_report(report)
+
+
+@app.command()
+def retract(
+    source: Annotated[str, typer.Option("--source")],
+    record_id: Annotated[str, typer.Option("--record-id")],
+    store: StoreOpt = None,
+) -> None:
+    """Withdraw a record: kept in history, no longer contributes to its subject."""
+    reg = open_registry(store)
+    try:
+        result = reg.retract(source, record_id)
+    finally:
+        reg.close()
+    if result is None:
+        raise fail(f"no active record {source}/{record_id}", 1)
+    console.print(
+        f"retracted {source}/{record_id}; subjects touched: "
+        f"{', '.join(sorted(result.touched)) or 'none'}"
+    )
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    store: StoreOpt = None,
+    source: Annotated[str | None, typer.Option("--source")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List open quarantined rows with their reasons."""
+    reg = open_registry(store)
+    try:
+        entries = reg.store.quarantined(source)
+    finally:
+        reg.close()
+    if as_json:
+        for e in entries:
+            print(
+                json.dumps(
+                    {
+                        "qid": e.qid,
+                        "source": e.source,
+                        "mapping": e.mapping,
+                        "origin": e.origin,
+                        "line": e.line,
+                        "row": e.row,
+                        "reasons": e.reasons,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    table = Table(title=f"{len(entries)} quarantined rows")
+    for col in ("id", "source", "file", "line", "reasons"):
+        table.add_column(col)
+    for e in entries:
+        table.add_row(
+            str(e.qid),
+            e.source,
+            e.origin,
+            str(e.line or ""),
+            "; ".join(r["message"] for r in e.reasons),
+        )
+    console.print(table)
+
+
+@quarantine_app.command("resubmit")
+def quarantine_resubmit(
+    mapping: Annotated[Path, typer.Option("--mapping", help="the (fixed) mapping to apply")],
+    source: Annotated[str, typer.Option("--source", help="whose rows to re-submit")],
+    store: StoreOpt = None,
+) -> None:
+    """Re-submit a source's quarantined rows after the mapping or data is fixed."""
+    m = load_mapping(mapping)
+    reg = open_registry(store)
+    try:
+        accepted, rejected = reg.resubmit_quarantine(m, source)
+    finally:
+        reg.close()
+    console.print(f"{accepted} rows accepted, {rejected} still quarantined")
+
+
+@app.command()
+def show(
+    entity_id: Annotated[str, typer.Argument(help="registry id, e.g. P-00000001")],
+    store: StoreOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="ISO date/time or seq:N")] = None,
+) -> None:
+    """Print a subject's profile (JSON), now or as of a past date."""
+    reg = open_registry(store)
+    try:
+        target = reg.entities.resolve_id(entity_id) or entity_id
+        if target != entity_id:
+            err.print(f"{entity_id} was merged into {target}")
+        try:
+            profile = reg.profile(target, as_of)
+        except ValueError as exc:
+            raise fail(f"--as-of: {exc}") from exc
+    finally:
+        reg.close()
+    if profile is None:
+        raise fail(f"no subject {entity_id}" + (f" as of {as_of}" if as_of else ""), 1)
+    print(profile.model_dump_json(indent=2))
+
+
+@app.command()
+def changes(
+    after: Annotated[int, typer.Option("--after", help="sequence number")] = 0,
+    limit: Annotated[int, typer.Option("--limit")] = 100,
+    store: StoreOpt = None,
+) -> None:
+    """List change-feed events after a sequence number (JSON lines)."""
+    reg = open_registry(store)
+    try:
+        for e in reg.changes(after, limit):
+            print(
+                json.dumps(
+                    {
+                        "seq": e.seq,
+                        "at": e.at,
+                        "kind": e.kind,
+                        "entity_id": e.entity_id,
+                        "subject_type": e.subject_type,
+                        "payload": e.payload,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+    finally:
+        reg.close()
+
+
+@export_app.command("clusters")
+def export_clusters(out: Annotated[Path, typer.Option("--out")], store: StoreOpt = None) -> None:
+    """Write source,record_id,subject_type,entity_id for every stored record."""
+    reg = open_registry(store)
+    try:
+        n = reg.export_clusters(out)
+    finally:
+        reg.close()
+    console.print(f"{n} records written to {out}")
+
+
+@export_app.command("graph")
+def export_graph(
+    out: Annotated[Path, typer.Option("--out", help="directory")], store: StoreOpt = None
+) -> None:
+    """Write subjects and relationships as JSONL and CSV."""
+    reg = open_registry(store)
+    try:
+        subjects, edges = reg.export_graph(out)
+    finally:
+        reg.close()
+    console.print(f"{subjects} subjects and {edges} relationships written to {out}")
+
+
+from registry import cli_demo  # noqa: E402  (registers `registry demo …`)
+
+cli_demo.register(app, console)

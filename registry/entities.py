@@ -1,0 +1,168 @@
+"""Subjects (entities): stable ids, membership changes, merges, splits and golden values.
+
+Every change goes through here so that it is written to the membership log and the change
+feed with one sequence number: what the registry believed on any past date can then be
+reconstructed. Ids never drift: records joining keep the id, a merge keeps the survivor's id
+and redirects the retired one, a split keeps the id with the larger share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from graph_schema.subject_types import SubjectType
+from registry.store.base import Entity, RecordKey, Store
+from registry.survivorship import SurvivorshipRules, golden_values
+
+
+@dataclass(slots=True)
+class ChangeCounts:
+    """What resolution did to subjects in one step."""
+
+    created: int = 0
+    joined: int = 0
+    left: int = 0
+    merged: int = 0
+    split: int = 0
+    attributes_changed: int = 0
+    touched: set[str] = field(default_factory=set)
+
+    def add(self, other: ChangeCounts) -> None:
+        self.created += other.created
+        self.joined += other.joined
+        self.left += other.left
+        self.merged += other.merged
+        self.split += other.split
+        self.attributes_changed += other.attributes_changed
+        self.touched |= other.touched
+
+
+def _key_payload(key: RecordKey) -> dict[str, str]:
+    return {"source": key.source, "record_id": key.record_id}
+
+
+class EntityManager:
+    """Applies membership decisions to the store, with events and golden-value refresh."""
+
+    def __init__(self, store: Store, rules: SurvivorshipRules) -> None:
+        self.store = store
+        self.rules = rules
+        self.counts = ChangeCounts()
+
+    def resolve_id(self, entity_id: str) -> str | None:
+        """Follow merge redirects to the surviving id (None when unknown)."""
+        seen: set[str] = set()
+        current: str | None = entity_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            entity = self.store.get_entity(current)
+            if entity is None:
+                return None
+            if entity.status != "retired" or entity.merged_into is None:
+                return current
+            current = entity.merged_into
+        return current
+
+    def create(self, subject_type: SubjectType, keys: Sequence[RecordKey]) -> str:
+        """A new subject holding ``keys`` (moved out of wherever they were)."""
+        entity_id = self.store.new_entity_id(subject_type)
+        seq = self.store.append_event("subject_created", entity_id, subject_type.value, {})
+        self.store.put_entity(Entity(entity_id, subject_type, created_seq=seq, updated_seq=seq))
+        self.counts.created += 1
+        for key in keys:
+            self.move(key, entity_id, subject_type)
+        return entity_id
+
+    def move(
+        self,
+        key: RecordKey,
+        entity_id: str | None,
+        subject_type: SubjectType,
+        *,
+        previous: str | None = None,
+        reason: str = "resolution",
+    ) -> None:
+        """Make ``key`` belong to ``entity_id`` (None: to no subject, e.g. when retracted)."""
+        if previous is None:
+            rec = self.store.get_record(key)
+            previous = rec.entity_id if rec is not None else None
+        if previous == entity_id:
+            return
+        st = subject_type.value
+        seq = 0
+        if previous is not None:
+            seq = self.store.append_event(
+                "record_left",
+                previous,
+                st,
+                {**_key_payload(key), "reason": reason, "to": entity_id},
+            )
+            self.counts.left += 1
+            self.counts.touched.add(previous)
+        if entity_id is not None:
+            seq = self.store.append_event(
+                "record_joined",
+                entity_id,
+                st,
+                {**_key_payload(key), "reason": reason, "from": previous},
+            )
+            self.counts.joined += 1
+            self.counts.touched.add(entity_id)
+        self.store.assign(key, entity_id, seq)
+
+    def merge(self, survivor: str, retired: str, *, reason: str = "resolution") -> None:
+        """Move every record of ``retired`` into ``survivor`` and redirect the retired id."""
+        entity = self.store.get_entity(retired)
+        if entity is None or survivor == retired:
+            return
+        for rv in self.store.records_of(retired):
+            self.move(rv.key, survivor, entity.subject_type, previous=retired, reason=reason)
+        seq = self.store.append_event(
+            "subject_merged",
+            retired,
+            entity.subject_type.value,
+            {"into": survivor, "reason": reason},
+        )
+        self.store.append_event(
+            "subject_absorbed",
+            survivor,
+            entity.subject_type.value,
+            {"retired": retired, "reason": reason},
+        )
+        entity.status, entity.merged_into, entity.updated_seq = "retired", survivor, seq
+        entity.golden = {}
+        self.store.put_entity(entity)
+        self.counts.merged += 1
+        self.counts.touched.add(survivor)
+        self.counts.touched.discard(retired)
+
+    def refresh(self, entity_ids: Iterable[str]) -> None:
+        """Recompute golden values of the given subjects and emit attribute changes."""
+        for entity_id in sorted(set(entity_ids)):
+            entity = self.store.get_entity(entity_id)
+            if entity is None or entity.status == "retired":
+                continue
+            records = self.store.records_of(entity_id)
+            if not records:
+                if entity.status != "empty":
+                    seq = self.store.append_event(
+                        "subject_emptied", entity_id, entity.subject_type.value, {}
+                    )
+                    entity.status, entity.golden, entity.updated_seq = "empty", {}, seq
+                    self.store.put_entity(entity)
+                continue
+            golden = golden_values(records, self.rules)
+            if golden == entity.golden and entity.status == "active":
+                continue
+            changes = {
+                name: {"old": entity.golden.get(name), "new": golden.get(name)}
+                for name in sorted(set(golden) | set(entity.golden))
+                if golden.get(name) != entity.golden.get(name)
+            }
+            seq = self.store.append_event(
+                "attributes_changed", entity_id, entity.subject_type.value, {"changes": changes}
+            )
+            self.counts.attributes_changed += len(changes)
+            entity.golden, entity.status, entity.updated_seq = golden, "active", seq
+            self.store.put_entity(entity)

@@ -1,0 +1,160 @@
+"""Row preparation: one source row → normalised record versions and relationships.
+
+Pure and picklable, so a large file's rows are prepared in worker processes (one per core)
+while the main process writes finished batches to the store in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from graph_schema.normalize import identifies_subject, normalize_fields
+from graph_schema.subject_types import SubjectType
+from registry.mapping import Mapping, RenderedRow
+from registry.readers import RowItem
+from registry.relationship_values import normalize_relationship_fields
+from registry.store.base import RecordKey, RecordVersion, RelationshipVersion
+
+
+def content_hash(payload: Any) -> str:
+    """A stable hash of a JSON-able payload."""
+    return hashlib.blake2b(
+        orjson.dumps(payload, option=orjson.OPT_SORT_KEYS), digest_size=16
+    ).hexdigest()
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What one row yields: record versions and the relationships between them."""
+
+    line: int
+    versions: list[RecordVersion]
+    relationships: list[RelationshipVersion]
+
+
+_IDENTIFY_BY = {
+    SubjectType.PERSON: "a name or an identifier",
+    SubjectType.ENTERPRISE: "a name or USCC",
+    SubjectType.BUILDING: "a building code or an address",
+    SubjectType.PARCEL: "a parcel code or a geometry",
+}
+
+
+def _quarantine_reasons(subject_type: SubjectType, role: str, fields: dict[str, str]) -> str | None:
+    if not identifies_subject(subject_type, fields):
+        return (
+            f"subject {role!r} has nothing to identify it by (needs {_IDENTIFY_BY[subject_type]})"
+        )
+    return None
+
+
+class RowPreparer:
+    """Renders rows through a mapping and normalises every subject they yield."""
+
+    def __init__(self, source: str, mapping: Mapping, origin: str = "") -> None:
+        self.source = source
+        self.mapping = mapping
+        self.origin = origin
+
+    def prepare(self, item: RowItem) -> Prepared | list[dict[str, str]]:
+        """The records and relationships of a row, or the reasons to quarantine it."""
+        if item.row is None:
+            return [{"rule": "malformed_line", "message": item.error or "unreadable line"}]
+        rendered: RenderedRow = self.mapping.render(item.row)
+        reasons: list[dict[str, str]] = [
+            {"rule": "missing_record_id", "message": f"subject {role!r} has no record id"}
+            for role in rendered.missing_record_id
+        ]
+        if not rendered.subjects and not reasons:
+            reasons.append({"rule": "no_subject", "message": "row yields no subject"})
+        versions: list[RecordVersion] = []
+        for subj in rendered.subjects:
+            if subj.record_id is None:
+                continue  # already a reason: missing_record_id
+            why = _quarantine_reasons(subj.subject_type, subj.role, subj.fields)
+            if why:
+                reasons.append({"rule": "unidentifiable", "message": why})
+                continue
+            norm = normalize_fields(
+                subj.subject_type,
+                subj.fields,
+                formats=subj.formats,
+                default_city=self.mapping.default_city,
+            )
+            versions.append(
+                RecordVersion(
+                    key=RecordKey(self.source, subj.record_id),
+                    version=1,
+                    subject_type=subj.subject_type,
+                    content_hash=content_hash([subj.subject_type.value, subj.fields, subj.formats]),
+                    raw=dict(subj.fields),
+                    values=norm.values,
+                    problems=[p.model_dump() for p in norm.problems],
+                    formats=dict(subj.formats),
+                    origin=f"{self.origin}:{item.line}" if self.origin else str(item.line),
+                )
+            )
+        if reasons:
+            return reasons
+        rels: list[RelationshipVersion] = []
+        for rel in rendered.relationships:
+            attrs, problems = normalize_relationship_fields(rel.fields, rel.formats)
+            payload = {"attrs": attrs, "raw": rel.fields}
+            rels.append(
+                RelationshipVersion(
+                    source=self.source,
+                    type=rel.type.value,
+                    from_record_id=rel.from_record_id,
+                    to_record_id=rel.to_record_id,
+                    attrs={**attrs, **({"problems": problems} if problems else {})},
+                    content_hash=content_hash(payload),
+                    origin=str(item.line),
+                )
+            )
+        return Prepared(item.line, versions, rels)
+
+    def prepare_all(self, items: Sequence[RowItem]) -> list[Prepared | list[dict[str, str]]]:
+        return [self.prepare(item) for item in items]
+
+
+def _prepare_in_worker(
+    preparer: RowPreparer, items: list[RowItem]
+) -> list[Prepared | list[dict[str, str]]]:
+    return preparer.prepare_all(items)
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool for :func:`prepare_batches`; keep it for many files, since workers warm their
+    normalisation caches and pay their start-up (dictionaries, division table) once."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def prepare_batches(
+    preparer: RowPreparer,
+    batches: Iterable[list[RowItem]],
+    pool: ProcessPoolExecutor | None = None,
+    workers: int = 1,
+) -> Iterator[tuple[list[RowItem], list[Prepared | list[dict[str, str]]]]]:
+    """Prepared batches in input order; with a pool, at most two batches per worker are in
+    flight, so memory stays bounded whatever the file size."""
+    if pool is None:
+        for batch in batches:
+            yield batch, preparer.prepare_all(batch)
+        return
+    pending: deque[tuple[list[RowItem], Future[list[Prepared | list[dict[str, str]]]]]] = deque()
+    for batch in batches:
+        pending.append((batch, pool.submit(_prepare_in_worker, preparer, batch)))
+        if len(pending) >= 2 * workers:
+            done_batch, future = pending.popleft()
+            yield done_batch, future.result()
+    while pending:
+        done_batch, future = pending.popleft()
+        yield done_batch, future.result()

@@ -1,0 +1,242 @@
+"""The registry's service layer: one object the CLI and the HTTP API both call."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from graph_schema.subject_types import SubjectType
+from registry.entities import ChangeCounts, EntityManager
+from registry.ingest import Ingestor, IngestReport
+from registry.mapping import Mapping
+from registry.preparation import worker_pool
+from registry.profiles import Profile, build_profile
+from registry.readers import RowItem, UnreadableFile, csv_header, file_format, read_rows
+from registry.resolver import KeyResolver
+from registry.store.base import Event, RecordKey
+from registry.store.sqlite import SQLiteStore
+from registry.survivorship import SurvivorshipRules
+
+DEFAULT_STORE = "registry-data"
+PARALLEL_BYTES = 4_000_000
+
+
+def default_store_dir() -> Path:
+    """``REGISTRY_STORE`` or ``./registry-data``."""
+    return Path(os.environ.get("REGISTRY_STORE", DEFAULT_STORE))
+
+
+class Registry:
+    """A store directory opened for work: ingest, retract, resolve, profiles, changes, export."""
+
+    def __init__(self, directory: Path | str | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_store_dir()
+        self.store = SQLiteStore(self.directory)
+        self.rules = SurvivorshipRules.for_store(self.directory)
+        self.entities = EntityManager(self.store, self.rules)
+        self.resolver = KeyResolver(self.store, self.entities)
+        self._workers: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        if self._workers is not None:
+            self._workers.shutdown(cancel_futures=True)
+            self._workers = None
+        self.store.close()
+
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
+        if self._workers is None:
+            self._workers = worker_pool(workers)
+        return self._workers
+
+    # -- ingestion ---------------------------------------------------------------------
+    def ingest_file(
+        self,
+        path: Path,
+        source: str,
+        mapping: Mapping,
+        *,
+        resolve: bool = True,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+    ) -> IngestReport:
+        """Ingest a CSV/JSONL file (raises UnreadableFile / MappingError before any write)."""
+        if file_format(path) == "csv":
+            missing = mapping.check_columns(csv_header(path))
+            if missing:
+                raise UnreadableFile(f"{path}: header does not fit the mapping: {missing[0]}")
+        if workers is None:
+            # rows are prepared in worker processes when the file is big enough to repay them
+            workers = (os.cpu_count() or 1) if path.stat().st_size > PARALLEL_BYTES else 1
+        ingestor = Ingestor(
+            self.store,
+            source,
+            mapping,
+            self.resolver if resolve else None,
+            origin=path.name,
+            pool=self._pool(workers) if workers > 1 else None,
+            workers=workers,
+        )
+        return ingestor.ingest(read_rows(path), progress)
+
+    def ingest_rows(
+        self, rows: Iterable[dict[str, Any]], source: str, mapping: Mapping, origin: str = "api"
+    ) -> IngestReport:
+        """Ingest rows already parsed (the HTTP push API)."""
+        items = (RowItem(i, dict(r)) for i, r in enumerate(rows, start=1))
+        return Ingestor(self.store, source, mapping, self.resolver, origin=origin).ingest(items)
+
+    def retract(self, source: str, record_id: str) -> ChangeCounts | None:
+        """Withdraw a record: kept in history, no longer part of its subject. None if unknown."""
+        key = RecordKey(source, record_id)
+        with self.store.transaction():
+            rec = self.store.get_record(key)
+            if rec is None or rec.retracted:
+                return None
+            seq = self.store.append_event(
+                "record_retracted",
+                rec.entity_id,
+                rec.subject_type.value,
+                {"source": source, "record_id": record_id, "version": rec.version},
+            )
+            self.store.retract_record(key, seq)
+            for rel in self.store.relationships_of_records([key]):
+                rel.retracted = True
+                rel.seq = seq
+                self.store.put_relationship(rel)
+            return self.resolver.resolve([key])
+
+    def resubmit_quarantine(self, mapping: Mapping, source: str) -> tuple[int, int]:
+        """Re-run a source's open quarantined rows through ``mapping`` (fixed, or the same after
+        the data was corrected): returns (accepted, still quarantined)."""
+        entries = self.store.quarantined(source)
+        accepted = rejected = 0
+        for entry in entries:
+            if not isinstance(entry.row, dict):
+                rejected += 1
+                continue
+            item = RowItem(entry.line or 0, entry.row)
+            ingestor = Ingestor(
+                self.store, entry.source, mapping, self.resolver, origin=f"quarantine:{entry.qid}"
+            )
+            if isinstance(ingestor.prepare(item), list):
+                rejected += 1
+                continue
+            with self.store.transaction():
+                ingestor.ingest([item])
+                self.store.set_quarantine_status(entry.qid, "resubmitted")
+            accepted += 1
+        return accepted, rejected
+
+    # -- reading -------------------------------------------------------------------------
+    def profile(self, entity_id: str, as_of: str | None = None) -> Profile | None:
+        """A subject's profile; ``as_of`` is an ISO date/time or ``seq:N``."""
+        seq = None if as_of is None else self.seq_for(as_of)
+        return build_profile(self.store, entity_id, self.rules, seq)
+
+    def seq_for(self, as_of: str) -> int:
+        """The last change-feed sequence number at an ISO date/time (end of day for a date)."""
+        if as_of.startswith("seq:"):
+            return int(as_of[4:])
+        text = as_of.strip()
+        if len(text) == 10:
+            text += "T23:59:59.999999"
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return self.store.seq_at(moment.astimezone(UTC).isoformat(timespec="microseconds"))
+
+    def changes(self, after: int = 0, limit: int = 1000) -> list[Event]:
+        return self.store.events(after, limit)
+
+    # -- export --------------------------------------------------------------------------
+    def export_clusters(self, out: Path) -> int:
+        """``source,record_id,subject_type,entity_id`` for every stored record."""
+        n = 0
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["source", "record_id", "subject_type", "entity_id"])
+            for rv in self.store.iter_records():
+                writer.writerow(
+                    [
+                        rv.key.source,
+                        rv.key.record_id,
+                        rv.subject_type.value,
+                        "" if rv.retracted else rv.entity_id or "",
+                    ]
+                )
+                n += 1
+        return n
+
+    def graph_edges(self) -> Iterator[dict[str, Any]]:
+        """Entity-level relationships, deduplicated, each with the sources that declared it."""
+        entity_of: dict[tuple[str, str], str] = {}
+        for rv in self.store.iter_records():
+            if not rv.retracted and rv.entity_id:
+                entity_of[(rv.key.source, rv.key.record_id)] = rv.entity_id
+        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for rel in self.store.iter_relationships():
+            a = entity_of.get((rel.source, rel.from_record_id))
+            b = entity_of.get((rel.source, rel.to_record_id))
+            if a is None or b is None or a == b:
+                continue
+            edge = edges.setdefault(
+                (rel.type, a, b), {"type": rel.type, "from": a, "to": b, "attrs": {}, "sources": []}
+            )
+            edge["attrs"].update({k: v for k, v in rel.attrs.items() if k != "problems"})
+            edge["sources"].append(f"{rel.source}/{rel.from_record_id}->{rel.to_record_id}")
+        yield from edges.values()
+
+    def export_graph(self, out_dir: Path) -> tuple[int, int]:
+        """``subjects.jsonl`` and ``relationships.jsonl`` (plus CSV twins) for other tools."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        n_subjects = n_edges = 0
+        with (
+            (out_dir / "subjects.jsonl").open("w", encoding="utf-8") as js,
+            (out_dir / "subjects.csv").open("w", newline="", encoding="utf-8") as cs,
+        ):
+            writer = csv.writer(cs)
+            writer.writerow(["id", "type", "name", "golden"])
+            for e in self.store.iter_entities():
+                row = {"id": e.entity_id, "type": e.subject_type.value, "golden": e.golden}
+                js.write(json.dumps(row, ensure_ascii=False) + "\n")
+                writer.writerow(
+                    [
+                        e.entity_id,
+                        e.subject_type.value,
+                        e.golden.get("name", ""),
+                        json.dumps(e.golden, ensure_ascii=False),
+                    ]
+                )
+                n_subjects += 1
+        with (
+            (out_dir / "relationships.jsonl").open("w", encoding="utf-8") as js,
+            (out_dir / "relationships.csv").open("w", newline="", encoding="utf-8") as cs,
+        ):
+            writer = csv.writer(cs)
+            writer.writerow(["type", "from", "to", "attrs", "sources"])
+            for edge in self.graph_edges():
+                js.write(json.dumps(edge, ensure_ascii=False) + "\n")
+                writer.writerow(
+                    [
+                        edge["type"],
+                        edge["from"],
+                        edge["to"],
+                        json.dumps(edge["attrs"], ensure_ascii=False),
+                        ";".join(edge["sources"]),
+                    ]
+                )
+                n_edges += 1
+        return n_subjects, n_edges
+
+    def counts(self) -> dict[str, int]:
+        """Active subjects per type."""
+        out = {t.value: 0 for t in SubjectType}
+        for e in self.store.iter_entities():
+            out[e.subject_type.value] += 1
+        return out

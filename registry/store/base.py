@@ -1,0 +1,255 @@
+"""The storage interface the rest of ``registry/`` talks to.
+
+The store is the system of record: source records and every version of them, subject
+membership, relationships declared by records, subjects (entities) and their golden values,
+judgements, the change feed and quarantine. The embedded default is SQLite
+(:mod:`registry.store.sqlite`); the Neo4j graph is a projection fed from the change feed, so
+the store never depends on a server being up.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_schema.subject_types import SubjectType
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKey:
+    """A source record's identity: the source name and the record id it gave."""
+
+    source: str
+    record_id: str
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.record_id}"
+
+
+@dataclass(slots=True)
+class RecordVersion:
+    """One version of one source record, as normalised when it arrived."""
+
+    key: RecordKey
+    version: int
+    subject_type: SubjectType
+    content_hash: str
+    raw: dict[str, str]
+    values: dict[str, Any]
+    problems: list[dict[str, str]]
+    formats: dict[str, str] = field(default_factory=dict)
+    origin: str = ""
+    ingested_at: str = ""
+    seq: int = 0
+    retracted: bool = False
+    entity_id: str | None = None
+
+
+@dataclass(slots=True)
+class RelationshipVersion:
+    """A relationship declared by a source row, between two of that source's records."""
+
+    source: str
+    type: str
+    from_record_id: str
+    to_record_id: str
+    attrs: dict[str, Any]
+    content_hash: str
+    version: int = 1
+    origin: str = ""
+    seq: int = 0
+    retracted: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}:{self.from_record_id}->{self.to_record_id}"
+
+
+@dataclass(slots=True)
+class Entity:
+    """A subject: a stable registry id, its type and golden values."""
+
+    entity_id: str
+    subject_type: SubjectType
+    status: str = "active"  # active | retired
+    merged_into: str | None = None
+    golden: dict[str, Any] = field(default_factory=dict)
+    created_seq: int = 0
+    updated_seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change in the change feed; ``seq`` increases monotonically."""
+
+    seq: int
+    at: str
+    kind: str
+    entity_id: str | None
+    subject_type: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(slots=True)
+class QuarantineEntry:
+    """A row that could not become a record, kept aside with its reasons."""
+
+    qid: int
+    source: str
+    mapping: str
+    origin: str
+    line: int | None
+    row: dict[str, Any] | str
+    reasons: list[dict[str, str]]
+    status: str = "open"  # open | resubmitted | discarded
+    created_at: str = ""
+
+
+class Store(abc.ABC):
+    """What the registry needs from storage. Every write happens inside :meth:`transaction`."""
+
+    @abc.abstractmethod
+    def transaction(self) -> Any:
+        """A context manager: all writes inside commit together or not at all."""
+
+    # -- records ---------------------------------------------------------------
+    @abc.abstractmethod
+    def current_hashes(self, keys: Sequence[RecordKey]) -> dict[RecordKey, tuple[int, str, bool]]:
+        """For each known key: (current version, content hash, retracted)."""
+
+    @abc.abstractmethod
+    def put_record_version(self, rv: RecordVersion) -> None:
+        """Store a new version and make it current."""
+
+    @abc.abstractmethod
+    def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:
+        """Store several new versions at once (one round trip per batch)."""
+
+    @abc.abstractmethod
+    def retract_record(self, key: RecordKey, seq: int) -> bool:
+        """Mark a record withdrawn; False when unknown or already withdrawn."""
+
+    @abc.abstractmethod
+    def get_record(self, key: RecordKey) -> RecordVersion | None:
+        """The current version of a record (retracted ones too)."""
+
+    @abc.abstractmethod
+    def record_versions(self, key: RecordKey) -> list[RecordVersion]:
+        """Every version of a record, oldest first."""
+
+    @abc.abstractmethod
+    def records_of(self, entity_id: str) -> list[RecordVersion]:
+        """Current, non-retracted records that belong to an entity."""
+
+    @abc.abstractmethod
+    def iter_records(self, subject_type: SubjectType | None = None) -> Iterator[RecordVersion]:
+        """All current records (retracted included, flagged), in insertion order."""
+
+    # -- relationships -----------------------------------------------------------
+    @abc.abstractmethod
+    def relationship_hashes(
+        self, source: str, keys: Sequence[str]
+    ) -> dict[str, tuple[int, str, bool]]:
+        """For each known relationship key of a source: (version, hash, retracted)."""
+
+    @abc.abstractmethod
+    def put_relationship(self, rel: RelationshipVersion) -> None:
+        """Store a new version of a declared relationship."""
+
+    @abc.abstractmethod
+    def relationships_of_records(self, keys: Iterable[RecordKey]) -> list[RelationshipVersion]:
+        """Current, non-retracted relationships touching any of these records."""
+
+    @abc.abstractmethod
+    def iter_relationships(self) -> Iterator[RelationshipVersion]:
+        """Every current, non-retracted relationship."""
+
+    # -- entities and membership ---------------------------------------------------
+    @abc.abstractmethod
+    def new_entity_id(self, subject_type: SubjectType) -> str:
+        """A fresh, never reused registry id (``P-00000001``…)."""
+
+    @abc.abstractmethod
+    def put_entity(self, entity: Entity) -> None:
+        """Insert or replace an entity row."""
+
+    @abc.abstractmethod
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """An entity by id, active or retired."""
+
+    @abc.abstractmethod
+    def iter_entities(self, subject_type: SubjectType | None = None) -> Iterator[Entity]:
+        """Active entities."""
+
+    @abc.abstractmethod
+    def assign(self, key: RecordKey, entity_id: str | None, seq: int) -> None:
+        """Record that ``key`` now belongs to ``entity_id`` (None: to no entity)."""
+
+    @abc.abstractmethod
+    def membership_as_of(self, entity_id: str, seq: int) -> list[RecordKey]:
+        """Records that belonged to the entity just after event ``seq``."""
+
+    @abc.abstractmethod
+    def record_versions_as_of(self, keys: Sequence[RecordKey], seq: int) -> list[RecordVersion]:
+        """The version of each record current after ``seq`` (absent if retracted by then)."""
+
+    # -- blocking index -------------------------------------------------------------
+    @abc.abstractmethod
+    def set_match_keys(self, key: RecordKey, match_keys: Sequence[str]) -> None:
+        """Replace the blocking/match keys a record is findable by."""
+
+    @abc.abstractmethod
+    def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
+        """Records findable by each of the given match keys."""
+
+    # -- change feed -------------------------------------------------------------
+    @abc.abstractmethod
+    def append_event(
+        self, kind: str, entity_id: str | None, subject_type: str | None, payload: dict[str, Any]
+    ) -> int:
+        """Append an event and return its sequence number."""
+
+    @abc.abstractmethod
+    def append_events(
+        self, events: Sequence[tuple[str, str | None, str | None, dict[str, Any]]]
+    ) -> list[int]:
+        """Append several events in order and return their sequence numbers."""
+
+    @abc.abstractmethod
+    def events(
+        self, after: int = 0, limit: int = 1000, entity_id: str | None = None
+    ) -> list[Event]:
+        """Events with ``seq > after``, oldest first."""
+
+    @abc.abstractmethod
+    def last_seq(self) -> int:
+        """The highest sequence number so far (0 when empty)."""
+
+    @abc.abstractmethod
+    def seq_at(self, timestamp: str) -> int:
+        """The last sequence number at or before an ISO timestamp."""
+
+    # -- quarantine ----------------------------------------------------------------
+    @abc.abstractmethod
+    def quarantine(self, entry: QuarantineEntry) -> int:
+        """Store a rejected row; returns its quarantine id."""
+
+    @abc.abstractmethod
+    def quarantined(self, source: str | None = None, status: str = "open") -> list[QuarantineEntry]:
+        """Quarantined rows, oldest first."""
+
+    @abc.abstractmethod
+    def set_quarantine_status(self, qid: int, status: str) -> None:
+        """Mark a quarantined row resubmitted or discarded."""
+
+    # -- metadata ----------------------------------------------------------------
+    @abc.abstractmethod
+    def get_meta(self, key: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...

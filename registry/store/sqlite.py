@@ -1,0 +1,585 @@
+"""The embedded default store: one SQLite file (WAL) under the store directory.
+
+Every batch of writes runs in one transaction, so a crash (even ``kill -9``) leaves either
+the whole batch or none of it; re-running an ingest then completes it, because unchanged
+records are recognised by their content hash.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from graph_schema.subject_types import SubjectType
+from registry.store.base import (
+    Entity,
+    Event,
+    QuarantineEntry,
+    RecordKey,
+    RecordVersion,
+    RelationshipVersion,
+    Store,
+)
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_versions(
+    rv INTEGER PRIMARY KEY,
+    source TEXT NOT NULL, record_id TEXT NOT NULL, version INTEGER NOT NULL,
+    subject_type TEXT NOT NULL, hash TEXT NOT NULL,
+    doc TEXT NOT NULL,  -- {"raw", "values", "problems", "formats"}: one JSON per version
+    origin TEXT NOT NULL, ingested_at TEXT NOT NULL, seq INTEGER NOT NULL,
+    retracted_seq INTEGER,
+    UNIQUE(source, record_id, version)
+);
+CREATE TABLE IF NOT EXISTS records(
+    source TEXT NOT NULL, record_id TEXT NOT NULL, subject_type TEXT NOT NULL,
+    version INTEGER NOT NULL, rv INTEGER NOT NULL, hash TEXT NOT NULL,
+    retracted INTEGER NOT NULL DEFAULT 0, entity_id TEXT,
+    PRIMARY KEY(source, record_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_entity ON records(entity_id);
+CREATE TABLE IF NOT EXISTS membership_log(
+    seq INTEGER NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL, entity_id TEXT
+);
+CREATE INDEX IF NOT EXISTS membership_by_record ON membership_log(source, record_id, seq);
+CREATE INDEX IF NOT EXISTS membership_by_entity ON membership_log(entity_id, seq);
+CREATE TABLE IF NOT EXISTS relationships(
+    source TEXT NOT NULL, rel_key TEXT NOT NULL, type TEXT NOT NULL,
+    from_record_id TEXT NOT NULL, to_record_id TEXT NOT NULL, attrs TEXT NOT NULL,
+    hash TEXT NOT NULL, version INTEGER NOT NULL, origin TEXT NOT NULL,
+    seq INTEGER NOT NULL, retracted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(source, rel_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rel_from ON relationships(source, from_record_id);
+CREATE INDEX IF NOT EXISTS rel_to ON relationships(source, to_record_id);
+CREATE TABLE IF NOT EXISTS entities(
+    entity_id TEXT PRIMARY KEY, subject_type TEXT NOT NULL, status TEXT NOT NULL,
+    merged_into TEXT, golden TEXT NOT NULL, created_seq INTEGER NOT NULL,
+    updated_seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entities_type ON entities(subject_type, status);
+CREATE TABLE IF NOT EXISTS id_counters(prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL,
+    entity_id TEXT, subject_type TEXT, payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_entity ON events(entity_id, seq);
+CREATE INDEX IF NOT EXISTS events_at ON events(at);
+CREATE TABLE IF NOT EXISTS match_keys(
+    mkey TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS match_keys_key ON match_keys(mkey);
+CREATE INDEX IF NOT EXISTS match_keys_record ON match_keys(source, record_id);
+CREATE TABLE IF NOT EXISTS quarantine(
+    qid INTEGER PRIMARY KEY, source TEXT NOT NULL, mapping TEXT NOT NULL, origin TEXT NOT NULL,
+    line INTEGER, row TEXT NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quarantine_status ON quarantine(status, source);
+"""
+
+
+def utcnow() -> str:
+    """Current UTC time as ISO 8601 with microseconds (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+class SQLiteStore(Store):
+    """SQLite implementation of :class:`Store`; one connection per thread."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.path = self.directory / "registry.sqlite3"
+        self._local = threading.local()
+        self._conn.executescript(_SCHEMA)
+        if self.get_meta("schema_version") is None:
+            self.set_meta("schema_version", SCHEMA_VERSION)
+
+    # -- connection & transactions -------------------------------------------------
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA cache_size=-200000")
+            conn.execute("PRAGMA temp_store=MEMORY")
+            self._local.conn = conn
+            self._local.depth = 0
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn
+        depth: int = self._local.depth
+        if depth == 0:
+            conn.execute("BEGIN IMMEDIATE")
+        self._local.depth = depth + 1
+        try:
+            yield conn
+        except BaseException:
+            self._local.depth = depth
+            if depth == 0:
+                conn.execute("ROLLBACK")
+            raise
+        self._local.depth = depth
+        if depth == 0:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- records -------------------------------------------------------------------
+    def current_hashes(self, keys: Sequence[RecordKey]) -> dict[RecordKey, tuple[int, str, bool]]:
+        out: dict[RecordKey, tuple[int, str, bool]] = {}
+        by_source: dict[str, list[str]] = {}
+        for k in keys:
+            by_source.setdefault(k.source, []).append(k.record_id)
+        for source, ids in by_source.items():
+            for chunk in _chunks(ids, 500):
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(
+                    f"SELECT record_id, version, hash, retracted FROM records "
+                    f"WHERE source = ? AND record_id IN ({marks})",
+                    [source, *chunk],
+                )
+                for rid, version, h, retracted in rows:
+                    out[RecordKey(source, rid)] = (version, h, bool(retracted))
+        return out
+
+    def put_record_version(self, rv: RecordVersion) -> None:
+        self.put_record_versions([rv])
+
+    def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:
+        conn = self._conn
+        now = utcnow()
+        conn.executemany(
+            "INSERT INTO record_versions(source, record_id, version, subject_type, hash, doc, "
+            "origin, ingested_at, seq) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    rv.key.source,
+                    rv.key.record_id,
+                    rv.version,
+                    rv.subject_type.value,
+                    rv.content_hash,
+                    _dumps(
+                        {
+                            "raw": rv.raw,
+                            "values": rv.values,
+                            "problems": rv.problems,
+                            "formats": rv.formats,
+                        }
+                    ),
+                    rv.origin,
+                    rv.ingested_at or now,
+                    rv.seq,
+                )
+                for rv in rvs
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO records(source, record_id, subject_type, version, rv, hash, retracted) "
+            "VALUES (?1,?2,?3,?4,(SELECT rv FROM record_versions WHERE source=?1 AND "
+            "record_id=?2 AND version=?4),?5,0) ON CONFLICT(source, record_id) DO UPDATE SET "
+            "version=excluded.version, rv=excluded.rv, hash=excluded.hash, retracted=0, "
+            "subject_type=excluded.subject_type",
+            [
+                (
+                    rv.key.source,
+                    rv.key.record_id,
+                    rv.subject_type.value,
+                    rv.version,
+                    rv.content_hash,
+                )
+                for rv in rvs
+            ],
+        )
+
+    def retract_record(self, key: RecordKey, seq: int) -> bool:
+        row = self._conn.execute(
+            "SELECT rv, retracted FROM records WHERE source=? AND record_id=?",
+            (key.source, key.record_id),
+        ).fetchone()
+        if row is None or row[1]:
+            return False
+        self._conn.execute(
+            "UPDATE records SET retracted=1 WHERE source=? AND record_id=?",
+            (key.source, key.record_id),
+        )
+        self._conn.execute("UPDATE record_versions SET retracted_seq=? WHERE rv=?", (seq, row[0]))
+        return True
+
+    _RV_COLS = (
+        "v.source, v.record_id, v.version, v.subject_type, v.hash, v.doc, v.origin, "
+        "v.ingested_at, v.seq"
+    )
+    _N = 9  # columns in _RV_COLS; extra selected columns follow
+
+    def _rv(
+        self, row: Sequence[Any], retracted: bool = False, entity: str | None = None
+    ) -> RecordVersion:
+        doc = orjson.loads(row[5])
+        return RecordVersion(
+            key=RecordKey(row[0], row[1]),
+            version=row[2],
+            subject_type=SubjectType(row[3]),
+            content_hash=row[4],
+            raw=doc["raw"],
+            values=doc["values"],
+            problems=doc["problems"],
+            formats=doc["formats"],
+            origin=row[6],
+            ingested_at=row[7],
+            seq=row[8],
+            retracted=retracted,
+            entity_id=entity,
+        )
+
+    def get_record(self, key: RecordKey) -> RecordVersion | None:
+        row = self._conn.execute(
+            f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
+            "JOIN record_versions v ON v.rv = r.rv WHERE r.source=? AND r.record_id=?",
+            (key.source, key.record_id),
+        ).fetchone()
+        return None if row is None else self._rv(row, bool(row[9]), row[10])
+
+    def record_versions(self, key: RecordKey) -> list[RecordVersion]:
+        rows = self._conn.execute(
+            f"SELECT {self._RV_COLS}, v.retracted_seq FROM record_versions v "
+            "WHERE v.source=? AND v.record_id=? ORDER BY v.version",
+            (key.source, key.record_id),
+        )
+        return [self._rv(r, r[9] is not None) for r in rows]
+
+    def records_of(self, entity_id: str) -> list[RecordVersion]:
+        rows = self._conn.execute(
+            f"SELECT {self._RV_COLS}, r.entity_id FROM records r "
+            "JOIN record_versions v ON v.rv = r.rv WHERE r.entity_id=? AND r.retracted=0 "
+            "ORDER BY v.rv",
+            (entity_id,),
+        )
+        return [self._rv(r, False, r[9]) for r in rows]
+
+    def iter_records(self, subject_type: SubjectType | None = None) -> Iterator[RecordVersion]:
+        sql = (
+            f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
+            "JOIN record_versions v ON v.rv = r.rv"
+        )
+        params: tuple[str, ...] = ()
+        if subject_type is not None:
+            sql += " WHERE r.subject_type = ?"
+            params = (subject_type.value,)
+        for row in self._conn.execute(sql + " ORDER BY v.rv", params):
+            yield self._rv(row, bool(row[9]), row[10])
+
+    # -- relationships ---------------------------------------------------------------
+    def relationship_hashes(
+        self, source: str, keys: Sequence[str]
+    ) -> dict[str, tuple[int, str, bool]]:
+        out: dict[str, tuple[int, str, bool]] = {}
+        for chunk in _chunks(list(keys), 500):
+            marks = ",".join("?" * len(chunk))
+            for key, version, h, retracted in self._conn.execute(
+                f"SELECT rel_key, version, hash, retracted FROM relationships "
+                f"WHERE source=? AND rel_key IN ({marks})",
+                [source, *chunk],
+            ):
+                out[key] = (version, h, bool(retracted))
+        return out
+
+    def put_relationship(self, rel: RelationshipVersion) -> None:
+        self._conn.execute(
+            "INSERT INTO relationships(source, rel_key, type, from_record_id, to_record_id, attrs, "
+            "hash, version, origin, seq, retracted) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(source, rel_key) DO UPDATE SET attrs=excluded.attrs, hash=excluded.hash, "
+            "version=excluded.version, origin=excluded.origin, seq=excluded.seq, "
+            "retracted=excluded.retracted",
+            (
+                rel.source,
+                rel.key,
+                rel.type,
+                rel.from_record_id,
+                rel.to_record_id,
+                _dumps(rel.attrs),
+                rel.content_hash,
+                rel.version,
+                rel.origin,
+                rel.seq,
+                int(rel.retracted),
+            ),
+        )
+
+    _REL_COLS = (
+        "source, type, from_record_id, to_record_id, attrs, hash, version, origin, seq, retracted"
+    )
+
+    @staticmethod
+    def _rel(row: Sequence[Any]) -> RelationshipVersion:
+        return RelationshipVersion(
+            source=row[0],
+            type=row[1],
+            from_record_id=row[2],
+            to_record_id=row[3],
+            attrs=json.loads(row[4]),
+            content_hash=row[5],
+            version=row[6],
+            origin=row[7],
+            seq=row[8],
+            retracted=bool(row[9]),
+        )
+
+    def relationships_of_records(self, keys: Iterable[RecordKey]) -> list[RelationshipVersion]:
+        found: dict[tuple[str, str, str, str], RelationshipVersion] = {}
+        for k in keys:
+            for col in ("from_record_id", "to_record_id"):
+                for row in self._conn.execute(
+                    f"SELECT {self._REL_COLS} FROM relationships WHERE source=? AND {col}=? "
+                    "AND retracted=0",
+                    (k.source, k.record_id),
+                ):
+                    rel = self._rel(row)
+                    found[(rel.source, rel.type, rel.from_record_id, rel.to_record_id)] = rel
+        return list(found.values())
+
+    def iter_relationships(self) -> Iterator[RelationshipVersion]:
+        for row in self._conn.execute(
+            f"SELECT {self._REL_COLS} FROM relationships WHERE retracted=0"
+        ):
+            yield self._rel(row)
+
+    # -- entities & membership -----------------------------------------------------
+    def new_entity_id(self, subject_type: SubjectType) -> str:
+        prefix = subject_type.id_prefix
+        row = self._conn.execute(
+            "INSERT INTO id_counters(prefix, next) VALUES (?, 2) ON CONFLICT(prefix) DO UPDATE "
+            "SET next = next + 1 RETURNING next - 1",
+            (prefix,),
+        ).fetchone()
+        return f"{prefix}-{int(row[0]):08d}"
+
+    def put_entity(self, entity: Entity) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO entities(entity_id, subject_type, status, merged_into, golden, "
+            "created_seq, updated_seq) VALUES (?,?,?,?,?,?,?)",
+            (
+                entity.entity_id,
+                entity.subject_type.value,
+                entity.status,
+                entity.merged_into,
+                _dumps(entity.golden),
+                entity.created_seq,
+                entity.updated_seq,
+            ),
+        )
+
+    @staticmethod
+    def _entity(row: Sequence[Any]) -> Entity:
+        return Entity(
+            row[0], SubjectType(row[1]), row[2], row[3], json.loads(row[4]), row[5], row[6]
+        )
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        row = self._conn.execute(
+            "SELECT entity_id, subject_type, status, merged_into, golden, created_seq, updated_seq "
+            "FROM entities WHERE entity_id=?",
+            (entity_id,),
+        ).fetchone()
+        return None if row is None else self._entity(row)
+
+    def iter_entities(self, subject_type: SubjectType | None = None) -> Iterator[Entity]:
+        sql = (
+            "SELECT entity_id, subject_type, status, merged_into, golden, created_seq, updated_seq "
+            "FROM entities WHERE status='active'"
+        )
+        params: tuple[str, ...] = ()
+        if subject_type is not None:
+            sql += " AND subject_type=?"
+            params = (subject_type.value,)
+        for row in self._conn.execute(sql + " ORDER BY entity_id", params):
+            yield self._entity(row)
+
+    def assign(self, key: RecordKey, entity_id: str | None, seq: int) -> None:
+        self._conn.execute(
+            "UPDATE records SET entity_id=? WHERE source=? AND record_id=?",
+            (entity_id, key.source, key.record_id),
+        )
+        self._conn.execute(
+            "INSERT INTO membership_log(seq, source, record_id, entity_id) VALUES (?,?,?,?)",
+            (seq, key.source, key.record_id, entity_id),
+        )
+
+    def membership_as_of(self, entity_id: str, seq: int) -> list[RecordKey]:
+        rows = self._conn.execute(
+            "SELECT DISTINCT source, record_id FROM membership_log WHERE entity_id=? AND seq<=?",
+            (entity_id, seq),
+        ).fetchall()
+        out: list[RecordKey] = []
+        for source, record_id in rows:
+            last = self._conn.execute(
+                "SELECT entity_id FROM membership_log WHERE source=? AND record_id=? AND seq<=? "
+                "ORDER BY seq DESC, rowid DESC LIMIT 1",
+                (source, record_id, seq),
+            ).fetchone()
+            if last is not None and last[0] == entity_id:
+                out.append(RecordKey(source, record_id))
+        return out
+
+    def record_versions_as_of(self, keys: Sequence[RecordKey], seq: int) -> list[RecordVersion]:
+        out: list[RecordVersion] = []
+        for k in keys:
+            row = self._conn.execute(
+                f"SELECT {self._RV_COLS}, v.retracted_seq FROM record_versions v "
+                "WHERE v.source=? AND v.record_id=? AND v.seq<=? ORDER BY v.version DESC LIMIT 1",
+                (k.source, k.record_id, seq),
+            ).fetchone()
+            if row is not None and (row[9] is None or row[9] > seq):
+                out.append(self._rv(row))
+        return out
+
+    # -- blocking index ---------------------------------------------------------------
+    def set_match_keys(self, key: RecordKey, match_keys: Sequence[str]) -> None:
+        conn = self._conn
+        conn.execute(
+            "DELETE FROM match_keys WHERE source=? AND record_id=?", (key.source, key.record_id)
+        )
+        conn.executemany(
+            "INSERT INTO match_keys(mkey, source, record_id) VALUES (?,?,?)",
+            [(m, key.source, key.record_id) for m in dict.fromkeys(match_keys)],
+        )
+
+    def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
+        out: dict[str, list[RecordKey]] = {}
+        for chunk in _chunks(list(dict.fromkeys(match_keys)), 500):
+            marks = ",".join("?" * len(chunk))
+            for mkey, source, rid in self._conn.execute(
+                f"SELECT mkey, source, record_id FROM match_keys WHERE mkey IN ({marks})", chunk
+            ):
+                out.setdefault(mkey, []).append(RecordKey(source, rid))
+        return out
+
+    # -- change feed ----------------------------------------------------------------
+    def append_event(
+        self, kind: str, entity_id: str | None, subject_type: str | None, payload: dict[str, Any]
+    ) -> int:
+        return self.append_events([(kind, entity_id, subject_type, payload)])[0]
+
+    def append_events(
+        self, events: Sequence[tuple[str, str | None, str | None, dict[str, Any]]]
+    ) -> list[int]:
+        """Append events in order; sequence numbers are contiguous (the caller holds the write
+        lock, since every write runs inside a transaction)."""
+        if not events:
+            return []
+        first = self.last_seq() + 1
+        now = utcnow()
+        self._conn.executemany(
+            "INSERT INTO events(seq, at, kind, entity_id, subject_type, payload) "
+            "VALUES (?,?,?,?,?,?)",
+            [
+                (first + i, now, kind, entity_id, subject_type, _dumps(payload))
+                for i, (kind, entity_id, subject_type, payload) in enumerate(events)
+            ],
+        )
+        return list(range(first, first + len(events)))
+
+    def events(
+        self, after: int = 0, limit: int = 1000, entity_id: str | None = None
+    ) -> list[Event]:
+        sql = "SELECT seq, at, kind, entity_id, subject_type, payload FROM events WHERE seq > ?"
+        params: list[Any] = [after]
+        if entity_id is not None:
+            sql += " AND entity_id = ?"
+            params.append(entity_id)
+        sql += " ORDER BY seq LIMIT ?"
+        params.append(limit)
+        return [
+            Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+            for r in self._conn.execute(sql, params)
+        ]
+
+    def last_seq(self) -> int:
+        row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+        return int(row[0])
+
+    def seq_at(self, timestamp: str) -> int:
+        row = self._conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE at <= ?", (timestamp,)
+        ).fetchone()
+        return int(row[0])
+
+    # -- quarantine -----------------------------------------------------------------
+    def quarantine(self, entry: QuarantineEntry) -> int:
+        cur = self._conn.execute(
+            "INSERT INTO quarantine(source, mapping, origin, line, row, reasons, status, "
+            "created_at) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (
+                entry.source,
+                entry.mapping,
+                entry.origin,
+                entry.line,
+                _dumps(entry.row),
+                _dumps(entry.reasons),
+                entry.status,
+                entry.created_at or utcnow(),
+            ),
+        )
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def quarantined(self, source: str | None = None, status: str = "open") -> list[QuarantineEntry]:
+        sql = (
+            "SELECT qid, source, mapping, origin, line, row, reasons, status, created_at "
+            "FROM quarantine WHERE status=?"
+        )
+        params: list[Any] = [status]
+        if source is not None:
+            sql += " AND source=?"
+            params.append(source)
+        return [
+            QuarantineEntry(
+                r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7], r[8]
+            )
+            for r in self._conn.execute(sql + " ORDER BY qid", params)
+        ]
+
+    def set_quarantine_status(self, qid: int, status: str) -> None:
+        self._conn.execute("UPDATE quarantine SET status=? WHERE qid=?", (status, qid))
+
+    # -- metadata -------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=?",
+            (key, value, value),
+        )
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

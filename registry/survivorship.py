@@ -1,0 +1,139 @@
+"""Golden records: the best value per attribute, with every alternative and its provenance.
+
+Declared survivorship rules rank the candidate values of an attribute: first the trust the
+bureau gives each source for that attribute (household registration for a person's name and
+birth date, market regulation for an enterprise's name and legal representative…), then
+recency, then how many records agree. Nothing is dropped: losing values stay as alternatives.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from registry.store.base import RecordVersion
+
+RULES_FILE = "survivorship.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One value of one attribute, as one record version gave it."""
+
+    value: Any
+    source: str
+    record_id: str
+    version: int
+    at: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeValues:
+    """The chosen value of an attribute and the alternatives, best first."""
+
+    best: Candidate
+    alternatives: tuple[Candidate, ...]
+    support: int  # records agreeing with the best value
+
+
+@dataclass(slots=True)
+class SurvivorshipRules:
+    """Source trust per attribute (higher wins); ``*`` holds the default for every attribute."""
+
+    trust: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def trust_of(self, attribute: str, source: str) -> int:
+        base = attribute.split(".", 1)[0]
+        for key in (attribute, base, "*"):
+            table = self.trust.get(key)
+            if table is not None and source in table:
+                return table[source]
+        return 0
+
+    @classmethod
+    def load(cls, path: Path) -> SurvivorshipRules:
+        """Read ``[trust."*"]`` / ``[trust.name]`` tables of ``source = weight``."""
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        unknown = set(data) - {"trust"}
+        if unknown:
+            raise ValueError(f"{path}: unknown key {sorted(unknown)[0]!r}; allowed: trust")
+        trust: dict[str, dict[str, int]] = {}
+        for attribute, table in data.get("trust", {}).items():
+            if not isinstance(table, dict) or not all(isinstance(v, int) for v in table.values()):
+                raise ValueError(f"{path}: trust.{attribute} must map source names to integers")
+            trust[attribute] = dict(table)
+        return cls(trust)
+
+    @classmethod
+    def for_store(cls, directory: Path) -> SurvivorshipRules:
+        path = directory / RULES_FILE
+        return cls.load(path) if path.exists() else cls()
+
+
+def _candidates(records: Iterable[RecordVersion]) -> dict[str, list[Candidate]]:
+    out: dict[str, list[Candidate]] = {}
+    for rv in records:
+        for name, value in rv.values.items():
+            if name == "identifiers" and isinstance(value, dict):
+                for scheme, v in value.items():
+                    out.setdefault(f"identifiers.{scheme}", []).append(
+                        Candidate(
+                            v, rv.key.source, rv.key.record_id, rv.version, rv.ingested_at, rv.seq
+                        )
+                    )
+                continue
+            out.setdefault(name, []).append(
+                Candidate(
+                    value, rv.key.source, rv.key.record_id, rv.version, rv.ingested_at, rv.seq
+                )
+            )
+    return out
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) else repr(value)
+
+
+def choose(
+    attribute: str, candidates: list[Candidate], rules: SurvivorshipRules
+) -> AttributeValues:
+    """Rank one attribute's candidates: trust, then recency, then frequency, then source name."""
+    freq: dict[Any, int] = {}
+    for c in candidates:
+        freq[_hashable(c.value)] = freq.get(_hashable(c.value), 0) + 1
+    ranked = sorted(
+        candidates,
+        key=lambda c: (
+            -rules.trust_of(attribute, c.source),
+            -c.seq,
+            -freq[_hashable(c.value)],
+            c.source,
+            c.record_id,
+        ),
+    )
+    best = ranked[0]
+    return AttributeValues(best, tuple(ranked[1:]), freq[_hashable(best.value)])
+
+
+def golden_attributes(
+    records: Iterable[RecordVersion], rules: SurvivorshipRules
+) -> dict[str, AttributeValues]:
+    """Every attribute of an entity with its best value and alternatives."""
+    return {
+        name: choose(name, cands, rules) for name, cands in sorted(_candidates(records).items())
+    }
+
+
+def golden_values(records: Iterable[RecordVersion], rules: SurvivorshipRules) -> dict[str, Any]:
+    """Only the best values, ``identifiers`` folded back into one mapping."""
+    out: dict[str, Any] = {}
+    for name, attr in golden_attributes(records, rules).items():
+        if name.startswith("identifiers."):
+            out.setdefault("identifiers", {})[name.split(".", 1)[1]] = attr.best.value
+        else:
+            out[name] = attr.best.value
+    return out
