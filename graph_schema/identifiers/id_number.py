@@ -16,6 +16,7 @@ from typing import Literal
 
 from stdnum import numdb
 
+from graph_schema.divisions import lookup as lookup_division
 from graph_schema.problems import Problem, problem
 from graph_schema.text import nfkc
 
@@ -118,7 +119,10 @@ def area_code_last_year(area_code: str) -> int | None:
         return _EXTRA_AREA_CODES[area_code]
     info = {k: v for _part, props in numdb.get("cn/loc").info(area_code) for k, v in props.items()}
     county = info.get("county")
-    return None if county is None else _last_year_in_force(county)
+    if county is None:
+        # stdnum's table lags the current GB/T 2260 (临平区 330113, 钱塘区 330114 of 2021)
+        return _OPEN_ENDED if lookup_division(area_code) is not None else None
+    return _last_year_in_force(county)
 
 
 def normalize_id_number(

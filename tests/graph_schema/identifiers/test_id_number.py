@@ -300,3 +300,11 @@ def test_total_on_near_miss_text(raw: str) -> None:
     assert isinstance(result, IdNumber | Problem)
     if isinstance(result, Problem):
         assert result.value == raw
+
+
+def test_area_codes_created_in_2021_are_known() -> None:
+    # 临平区 330113 and 钱塘区 330114 are missing from stdnum's table but current in GB/T 2260
+    for area in ("330113", "330114"):
+        body = f"{area}20220315001"
+        result = normalize_id_number(body + id_check_char(body))
+        assert isinstance(result, IdNumber), result
