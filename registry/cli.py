@@ -285,3 +285,7 @@ def export_graph(
 from registry import cli_demo  # noqa: E402  (registers `registry demo …`)
 
 cli_demo.register(app, console)
+
+
+if __name__ == "__main__":
+    app()

@@ -28,6 +28,18 @@ class ChangeCounts:
     attributes_changed: int = 0
     touched: set[str] = field(default_factory=set)
 
+    def since(self, before: ChangeCounts, touched: set[str]) -> ChangeCounts:
+        """The difference from an earlier snapshot, with the subjects touched meanwhile."""
+        return ChangeCounts(
+            self.created - before.created,
+            self.joined - before.joined,
+            self.left - before.left,
+            self.merged - before.merged,
+            self.split - before.split,
+            self.attributes_changed - before.attributes_changed,
+            touched,
+        )
+
     def add(self, other: ChangeCounts) -> None:
         self.created += other.created
         self.joined += other.joined
@@ -136,6 +148,23 @@ class EntityManager:
         self.counts.merged += 1
         self.counts.touched.add(survivor)
         self.counts.touched.discard(retired)
+
+    def record_split(
+        self, entity_id: str, new_id: str, subject_type: SubjectType, *, reason: str
+    ) -> None:
+        """Note that part of ``entity_id``'s records now form ``new_id`` (the id stays)."""
+        self.store.append_event(
+            "subject_split", entity_id, subject_type.value, {"into": new_id, "reason": reason}
+        )
+        self.counts.split += 1
+        self.counts.touched.update((entity_id, new_id))
+
+    def flush(self) -> set[str]:
+        """Refresh the golden values of every subject touched since the last flush."""
+        touched = set(self.counts.touched)
+        self.refresh(touched)
+        self.counts.touched.clear()
+        return touched
 
     def refresh(self, entity_ids: Iterable[str]) -> None:
         """Recompute golden values of the given subjects and emit attribute changes."""

@@ -69,17 +69,8 @@ class KeyResolver:
                 )
                 continue
             self._link(rv)
-        self.entities.refresh(self.entities.counts.touched)
-        after = self.entities.counts
-        return ChangeCounts(
-            after.created - before.created,
-            after.joined - before.joined,
-            after.left - before.left,
-            after.merged - before.merged,
-            after.split - before.split,
-            after.attributes_changed - before.attributes_changed,
-            set(after.touched),
-        )
+        touched = self.entities.flush()
+        return self.entities.counts.since(before, touched)
 
     def _candidates(self, rv: RecordVersion, mkeys: list[str]) -> set[str]:
         found: set[str] = set()
@@ -106,6 +97,9 @@ class KeyResolver:
             if current is None or len(self.store.records_of(current)) > 1:
                 self.entities.create(rv.subject_type, [rv.key])
             return
+        if current is not None and len(self.store.records_of(current)) == 1:
+            # the record's own subject joins the merge, so its id keeps answering (redirect)
+            targets.add(current)
         survivor = min(targets, key=lambda e: (e[:2], int(e[2:])))
         self.entities.move(rv.key, survivor, rv.subject_type, previous=rv.entity_id)
         for other in sorted(targets - {survivor}):

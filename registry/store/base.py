@@ -93,6 +93,21 @@ class Event:
 
 
 @dataclass(slots=True)
+class Judgement:
+    """A steward's ruling on a pair of records; the log is append-only (undo is a new entry)."""
+
+    kind: str  # match | no_match | unsure | undo
+    left: RecordKey
+    right: RecordKey
+    user: str
+    reason: str = ""
+    comment: str = ""
+    at: str = ""
+    undoes: int | None = None
+    jid: int = 0
+
+
+@dataclass(slots=True)
 class QuarantineEntry:
     """A row that could not become a record, kept aside with its reasons."""
 
@@ -134,6 +149,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_record(self, key: RecordKey) -> RecordVersion | None:
         """The current version of a record (retracted ones too)."""
+
+    @abc.abstractmethod
+    def get_records(self, keys: Iterable[RecordKey]) -> list[RecordVersion]:
+        """Current versions of several records (unknown keys are left out)."""
 
     @abc.abstractmethod
     def record_versions(self, key: RecordKey) -> list[RecordVersion]:
@@ -201,6 +220,12 @@ class Store(abc.ABC):
         """Replace the blocking/match keys a record is findable by."""
 
     @abc.abstractmethod
+    def replace_all_match_keys(
+        self, subject_type: SubjectType, rows: Iterable[tuple[RecordKey, Sequence[str]]]
+    ) -> None:
+        """Rebuild the blocking index of one subject type (batch resolution)."""
+
+    @abc.abstractmethod
     def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
         """Records findable by each of the given match keys."""
 
@@ -230,6 +255,15 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def seq_at(self, timestamp: str) -> int:
         """The last sequence number at or before an ISO timestamp."""
+
+    # -- judgements ----------------------------------------------------------------
+    @abc.abstractmethod
+    def append_judgement(self, j: Judgement) -> int:
+        """Append a judgement (never updated or deleted); returns its id."""
+
+    @abc.abstractmethod
+    def judgements(self, keys: Iterable[RecordKey] | None = None) -> list[Judgement]:
+        """The log, oldest first; only entries touching ``keys`` when given."""
 
     # -- quarantine ----------------------------------------------------------------
     @abc.abstractmethod

@@ -22,6 +22,7 @@ from graph_schema.subject_types import SubjectType
 from registry.store.base import (
     Entity,
     Event,
+    Judgement,
     QuarantineEntry,
     RecordKey,
     RecordVersion,
@@ -81,6 +82,14 @@ CREATE TABLE IF NOT EXISTS match_keys(
 );
 CREATE INDEX IF NOT EXISTS match_keys_key ON match_keys(mkey);
 CREATE INDEX IF NOT EXISTS match_keys_record ON match_keys(source, record_id);
+CREATE TABLE IF NOT EXISTS judgements(
+    jid INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL,
+    left_source TEXT NOT NULL, left_record TEXT NOT NULL,
+    right_source TEXT NOT NULL, right_record TEXT NOT NULL,
+    reason TEXT NOT NULL, comment TEXT NOT NULL, undoes INTEGER
+);
+CREATE INDEX IF NOT EXISTS judgements_left ON judgements(left_source, left_record);
+CREATE INDEX IF NOT EXISTS judgements_right ON judgements(right_source, right_record);
 CREATE TABLE IF NOT EXISTS quarantine(
     qid INTEGER PRIMARY KEY, source TEXT NOT NULL, mapping TEXT NOT NULL, origin TEXT NOT NULL,
     line INTEGER, row TEXT NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL,
@@ -264,6 +273,25 @@ class SQLiteStore(Store):
             (key.source, key.record_id),
         ).fetchone()
         return None if row is None else self._rv(row, bool(row[9]), row[10])
+
+    def get_records(self, keys: Iterable[RecordKey]) -> list[RecordVersion]:
+        by_source: dict[str, list[str]] = {}
+        for k in keys:
+            by_source.setdefault(k.source, []).append(k.record_id)
+        out: list[RecordVersion] = []
+        for source, ids in by_source.items():
+            for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+                marks = ",".join("?" * len(chunk))
+                out.extend(
+                    self._rv(row, bool(row[self._N]), row[self._N + 1])
+                    for row in self._conn.execute(
+                        f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
+                        f"JOIN record_versions v ON v.rv = r.rv WHERE r.source=? AND "
+                        f"r.record_id IN ({marks})",
+                        [source, *chunk],
+                    )
+                )
+        return out
 
     def record_versions(self, key: RecordKey) -> list[RecordVersion]:
         rows = self._conn.execute(
@@ -459,6 +487,20 @@ class SQLiteStore(Store):
         return out
 
     # -- blocking index ---------------------------------------------------------------
+    def replace_all_match_keys(
+        self, subject_type: SubjectType, rows: Iterable[tuple[RecordKey, Sequence[str]]]
+    ) -> None:
+        conn = self._conn
+        conn.execute(
+            "DELETE FROM match_keys WHERE (source, record_id) IN "
+            "(SELECT source, record_id FROM records WHERE subject_type=?)",
+            (subject_type.value,),
+        )
+        conn.executemany(
+            "INSERT INTO match_keys(mkey, source, record_id) VALUES (?,?,?)",
+            ((m, k.source, k.record_id) for k, mkeys in rows for m in dict.fromkeys(mkeys)),
+        )
+
     def set_match_keys(self, key: RecordKey, match_keys: Sequence[str]) -> None:
         conn = self._conn
         conn.execute(
@@ -528,6 +570,40 @@ class SQLiteStore(Store):
             "SELECT COALESCE(MAX(seq), 0) FROM events WHERE at <= ?", (timestamp,)
         ).fetchone()
         return int(row[0])
+
+    # -- judgements (append-only) ------------------------------------------------------
+    def append_judgement(self, j: Judgement) -> int:
+        cur = self._conn.execute(
+            "INSERT INTO judgements(at, user, kind, left_source, left_record, right_source, "
+            "right_record, reason, comment, undoes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (j.at or utcnow(), j.user, j.kind, j.left.source, j.left.record_id, j.right.source,
+             j.right.record_id, j.reason, j.comment, j.undoes),
+        )  # fmt: skip
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def judgements(self, keys: Iterable[RecordKey] | None = None) -> list[Judgement]:
+        sql = (
+            "SELECT jid, at, user, kind, left_source, left_record, right_source, right_record, "
+            "reason, comment, undoes FROM judgements"
+        )
+        rows: list[Sequence[Any]]
+        if keys is None:
+            rows = list(self._conn.execute(sql + " ORDER BY jid"))
+        else:
+            found: dict[int, Sequence[Any]] = {}
+            for k in keys:
+                for side in ("left", "right"):
+                    for row in self._conn.execute(
+                        f"{sql} WHERE {side}_source=? AND {side}_record=?", (k.source, k.record_id)
+                    ):
+                        found[row[0]] = row
+            rows = [found[j] for j in sorted(found)]
+        return [
+            Judgement(jid=r[0], at=r[1], user=r[2], kind=r[3], left=RecordKey(r[4], r[5]),
+                      right=RecordKey(r[6], r[7]), reason=r[8], comment=r[9], undoes=r[10])
+            for r in rows
+        ]  # fmt: skip
 
     # -- quarantine -----------------------------------------------------------------
     def quarantine(self, entry: QuarantineEntry) -> int:
