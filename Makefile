@@ -36,7 +36,7 @@ bench: install
 
 # A Neo4j for local exploration, data kept in .neo4j/data; Ctrl-C stops it.
 neo4j:
-	bash scripts/neo4j-server.sh --data .neo4j/data
+	bash scripts/neo4j-server.sh --data .neo4j/data --port 7687
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
