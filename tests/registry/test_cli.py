@@ -25,7 +25,16 @@ def _setup(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def test_ingest_prints_a_summary_and_is_idempotent(tmp_path: Path) -> None:
     data, mapping, store = _setup(tmp_path)
-    args = ["ingest", str(data), "--source", "market", "--mapping", str(mapping), "--store", str(store)]
+    args = [
+        "ingest",
+        str(data),
+        "--source",
+        "market",
+        "--mapping",
+        str(mapping),
+        "--store",
+        str(store),
+    ]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "rows read" in first.output and "5 / 0 / 0" in first.output
