@@ -159,6 +159,11 @@ class EntityManager:
         self.counts.split += 1
         self.counts.touched.update((entity_id, new_id))
 
+    def touch(self, entity_id: str | None) -> None:
+        """Mark a subject for a golden-value refresh (a member record changed in place)."""
+        if entity_id is not None:
+            self.counts.touched.add(entity_id)
+
     def flush(self) -> set[str]:
         """Refresh the golden values of every subject touched since the last flush."""
         touched = set(self.counts.touched)

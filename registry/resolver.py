@@ -69,6 +69,7 @@ class KeyResolver:
                 )
                 continue
             self._link(rv)
+            self.entities.touch(self.store.get_record(key).entity_id)  # type: ignore[union-attr]
         touched = self.entities.flush()
         return self.entities.counts.since(before, touched)
 
