@@ -130,6 +130,54 @@ def ingest(
 
 
 @app.command()
+def resolve(
+    store: StoreOpt = None,
+    no_retrain: Annotated[bool, typer.Option("--no-retrain", help="keep the saved models")] = False,
+) -> None:
+    """Batch resolution: re-estimate the models, rescore every pair, re-cluster (ids stable)."""
+    from registry.cli_demo import print_resolution
+
+    reg = open_registry(store)
+    try:
+        with err.status("resolving…") as status:
+            report = reg.resolve(retrain=not no_retrain, progress=status.update)
+    finally:
+        reg.close()
+    print_resolution(console, report)
+    c = report.changes
+    console.print(
+        f"{c.created} subjects created, {c.joined} records linked, {c.merged} merges, "
+        f"{c.split} splits"
+    )
+
+
+@app.command()
+def model(
+    subject_type: Annotated[str, typer.Argument(help="person|enterprise|building|parcel")],
+    store: StoreOpt = None,
+) -> None:
+    """Print the saved match model of a subject type (m, u and weight per level, thresholds)."""
+    from graph_schema.subject_types import parse_subject_type
+
+    parsed = parse_subject_type(subject_type)
+    if parsed is None:
+        raise fail(f"unknown subject type {subject_type!r}")
+    reg = open_registry(store)
+    try:
+        m = reg.models.get(parsed)
+    finally:
+        reg.close()
+    table = Table(title=f"{parsed.value} model: prior {m.prior:.2e}, link ≥ "
+                  f"{m.link_threshold:.2f}, review ≥ {m.review_threshold:.2f}")  # fmt: skip
+    for col in ("feature", "level", "m", "u", "weight"):
+        table.add_column(col, justify="right" if col in ("m", "u", "weight") else "left")
+    for name, params in m.features.items():
+        for level, p in params.levels.items():
+            table.add_row(name, level, f"{p.m:.4f}", f"{p.u:.2e}", f"{p.weight:+.2f}")
+    console.print(table)
+
+
+@app.command()
 def retract(
     source: Annotated[str, typer.Option("--source")],
     record_id: Annotated[str, typer.Option("--record-id")],

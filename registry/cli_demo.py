@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from registry.demo import generate_city
+from registry.engine import BatchReport
 from registry.mapping import Mapping
 from registry.quality import pairwise_scores, read_truth
 from registry.service import Registry
@@ -78,12 +79,34 @@ def register(app: typer.Typer, console: Console) -> None:
                         out_dir / src["file"],
                         src["name"],
                         mapping,
+                        resolve=False,
                         progress=partial(bar.advance, task),
                     )
+                resolving = bar.add_task("batch resolution", total=None)
+                report = reg.resolve(
+                    progress=lambda msg: bar.update(resolving, description=msg[:28])
+                )
+                bar.update(resolving, total=1, completed=1, description="batch resolution")
             elapsed = time.perf_counter() - started
+            print_resolution(console, report)
             summarize(console, reg, out_dir / manifest["truth"], elapsed)
         finally:
             reg.close()
+
+
+def print_resolution(console: Console, report: BatchReport) -> None:
+    """The per-type table of a batch resolution."""
+    if not report.per_type:
+        console.print("nothing to resolve")
+        return
+    cols = list(next(iter(report.per_type.values())))
+    table = Table(title=f"batch resolution ({report.seconds:.1f}s)")
+    table.add_column("type")
+    for col in cols:
+        table.add_column(col.replace("_", " "), justify="right")
+    for st, row in report.per_type.items():
+        table.add_row(st, *(str(row[c]) for c in cols))
+    console.print(table)
 
 
 def summarize(console: Console, reg: Registry, truth_path: Path, elapsed: float) -> None:

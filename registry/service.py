@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
+from registry.engine import BatchReport, EngineResolver, ModelSet, batch_resolve
 from registry.entities import ChangeCounts, EntityManager
 from registry.ingest import Ingestor, IngestReport
 from registry.mapping import Mapping
 from registry.preparation import worker_pool
 from registry.profiles import Profile, build_profile
 from registry.readers import RowItem, UnreadableFile, csv_header, file_format, read_rows
-from registry.resolver import KeyResolver
 from registry.store.base import Event, RecordKey
 from registry.store.sqlite import SQLiteStore
 from registry.survivorship import SurvivorshipRules
@@ -40,7 +40,8 @@ class Registry:
         self.store = SQLiteStore(self.directory)
         self.rules = SurvivorshipRules.for_store(self.directory)
         self.entities = EntityManager(self.store, self.rules)
-        self.resolver = KeyResolver(self.store, self.entities)
+        self.models = ModelSet(self.directory)
+        self.resolver = EngineResolver(self.store, self.entities, self.models)
         self._workers: ProcessPoolExecutor | None = None
 
     def close(self) -> None:
@@ -132,6 +133,14 @@ class Registry:
                 self.store.set_quarantine_status(entry.qid, "resubmitted")
             accepted += 1
         return accepted, rejected
+
+    def resolve(
+        self, *, retrain: bool = True, progress: Callable[[str], None] | None = None
+    ) -> BatchReport:
+        """Batch resolution: re-estimate the models, rescore and re-cluster everything."""
+        return batch_resolve(
+            self.store, self.entities, self.models, retrain=retrain, progress=progress
+        )
 
     # -- reading -------------------------------------------------------------------------
     def profile(self, entity_id: str, as_of: str | None = None) -> Profile | None:

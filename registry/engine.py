@@ -1,0 +1,248 @@
+"""The entity-resolution engine wired to the store: incremental and batch, one logic.
+
+Both paths build the same thing (clusters of records, under steward constraints and national
+identifiers) and hand it to :func:`registry.reconcile.reconcile`, so ids stay stable and the
+two paths agree. Incremental resolution re-clusters only the neighbourhood a changed record
+touches: its current subject and the subjects of the records it shares a blocking key with.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph_schema.subject_types import SubjectType
+from registry.entities import ChangeCounts, EntityManager
+from registry.judgements import Constraints, constraints_for
+from registry.reconcile import reconcile
+from registry.store.base import RecordKey, RecordVersion, Store
+from resolution.blocking import DEFAULT_MAX_BLOCK, BlockingReport, blocking_keys, candidate_pairs
+from resolution.clustering import DECISIVE_MATCH, STEWARD_MATCH, Conflict, Link, cluster
+from resolution.defaults import default_model
+from resolution.identity import national_key
+from resolution.model import MatchModel
+from resolution.scoring import quick_weight
+from resolution.training import train_model
+
+MODEL_DIR = "models"
+
+
+class ModelSet:
+    """The trained model of each subject type, saved as JSON in the store directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory / MODEL_DIR
+        self._models: dict[SubjectType, MatchModel] = {}
+
+    def path(self, subject_type: SubjectType) -> Path:
+        return self.directory / f"{subject_type.value}.json"
+
+    def get(self, subject_type: SubjectType) -> MatchModel:
+        if subject_type not in self._models:
+            path = self.path(subject_type)
+            self._models[subject_type] = (
+                MatchModel.model_validate_json(path.read_text(encoding="utf-8"))
+                if path.exists()
+                else default_model(subject_type)
+            )
+        return self._models[subject_type]
+
+    def save(self, model: MatchModel) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.path(model.subject_type)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(model.model_dump_json(indent=2), encoding="utf-8")
+        tmp.replace(path)
+        self._models[model.subject_type] = model
+        return path
+
+
+@dataclass(slots=True)
+class ClusterResult:
+    """Clusters of one run and what needs a steward."""
+
+    clusters: list[list[RecordKey]]
+    conflicts: list[Conflict[RecordKey]] = field(default_factory=list)
+    review: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
+    blocking: BlockingReport = field(default_factory=BlockingReport)
+    pairs_scored: int = 0
+
+
+def cluster_records(
+    subject_type: SubjectType,
+    records: Sequence[RecordVersion],
+    model: MatchModel,
+    constraints: Constraints,
+    *,
+    pairs: Sequence[tuple[int, int]] | None = None,
+    max_block: int = DEFAULT_MAX_BLOCK,
+) -> ClusterResult:
+    """Score candidate pairs among ``records`` and cluster them under the constraints."""
+    keys = [rv.key for rv in records]
+    blocking = BlockingReport()
+    if pairs is None:
+        keyed = ((i, blocking_keys(subject_type, rv.values)) for i, rv in enumerate(records))
+        found, blocking = candidate_pairs(keyed, max_block)
+        pairs = sorted(found)
+    links: list[Link[RecordKey]] = []
+    review: list[tuple[RecordKey, RecordKey, float]] = []
+    for i, j in pairs:
+        weight, decisive = quick_weight(model, subject_type, records[i].values, records[j].values)
+        if decisive == "nonmatch":
+            continue
+        if decisive == "match":
+            links.append(Link(keys[i], keys[j], DECISIVE_MATCH + weight, "identifier"))
+        elif weight >= model.link_threshold:
+            links.append(Link(keys[i], keys[j], weight, "score"))
+        elif weight >= model.review_threshold:
+            review.append((keys[i], keys[j], weight))
+    present = set(keys)
+    for a, b in constraints.matches:
+        if a in present and b in present:
+            links.append(Link(a, b, STEWARD_MATCH, "steward"))
+    apart = [(a, b) for a, b in constraints.not_matches if a in present and b in present]
+    identifiers = {
+        rv.key: ident for rv in records if (ident := national_key(subject_type, rv.values))
+    }
+    result = cluster(keys, links, cannot_link=apart, identifiers=identifiers)
+    return ClusterResult(result.clusters, result.conflicts, review, blocking, len(pairs))
+
+
+class EngineResolver:
+    """Incremental resolution: re-cluster the neighbourhood of each changed record."""
+
+    def __init__(
+        self, store: Store, entities: EntityManager, models: ModelSet, max_block: int = 300
+    ) -> None:
+        self.store = store
+        self.entities = entities
+        self.models = models
+        self.max_block = max_block
+
+    def resolve(self, keys: Sequence[RecordKey]) -> ChangeCounts:
+        before = ChangeCounts()
+        before.add(self.entities.counts)
+        by_type: dict[SubjectType, list[RecordVersion]] = {}
+        for rv in self.store.get_records(keys):
+            by_type.setdefault(rv.subject_type, []).append(rv)
+        for subject_type, changed in by_type.items():
+            self._resolve_type(subject_type, changed)
+        touched = self.entities.flush()
+        return self.entities.counts.since(before, touched)
+
+    def neighbourhood(self, changed: Sequence[RecordVersion]) -> list[RecordVersion]:
+        """The changed records, their subjects' records and their candidates' subjects'."""
+        seeds: set[str] = set()
+        candidates: set[RecordKey] = set()
+        for rv in changed:
+            if rv.entity_id is not None:
+                seeds.add(self.entities.resolve_id(rv.entity_id) or rv.entity_id)
+            if rv.retracted:
+                self.store.set_match_keys(rv.key, [])
+                continue
+            mkeys = blocking_keys(rv.subject_type, rv.values)
+            self.store.set_match_keys(rv.key, mkeys)
+            for members in self.store.records_by_match_keys(mkeys).values():
+                if len(members) <= self.max_block:
+                    candidates.update(members)
+        for other in self.store.get_records(candidates - {rv.key for rv in changed}):
+            if not other.retracted and other.entity_id is not None:
+                seeds.add(other.entity_id)
+        found: dict[RecordKey, RecordVersion] = {}
+        for entity_id in sorted(seeds):
+            for rv in self.store.records_of(entity_id):
+                found[rv.key] = rv
+        for rv in changed:
+            if rv.retracted:
+                found.pop(rv.key, None)
+            else:
+                found[rv.key] = rv
+        return list(found.values())
+
+    def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
+        for rv in changed:
+            if rv.retracted and rv.entity_id is not None:
+                self.entities.move(rv.key, None, subject_type, previous=rv.entity_id,
+                                   reason="retracted")  # fmt: skip
+        records = self.neighbourhood(changed)
+        if not records:
+            return
+        current = {rv.key: rv.entity_id for rv in records}
+        for rv in changed:
+            if rv.retracted:
+                current.pop(rv.key, None)
+        constraints = constraints_for(self.store, current)
+        result = cluster_records(subject_type, records, self.models.get(subject_type),
+                                 constraints, max_block=self.max_block)  # fmt: skip
+        reconcile(self.entities, subject_type, result.clusters, current)
+        for rv in self.store.get_records([rv.key for rv in changed if not rv.retracted]):
+            self.entities.touch(rv.entity_id)
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What ``registry resolve`` did, per subject type."""
+
+    per_type: dict[str, dict[str, object]] = field(default_factory=dict)
+    changes: ChangeCounts = field(default_factory=ChangeCounts)
+    seconds: float = 0.0
+
+
+def batch_resolve(
+    store: Store,
+    entities: EntityManager,
+    models: ModelSet,
+    *,
+    retrain: bool = True,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    progress: Callable[[str], None] | None = None,
+) -> BatchReport:
+    """Re-estimate the models, rescore every candidate pair and re-cluster everything."""
+    started = time.perf_counter()
+    report = BatchReport()
+    before = ChangeCounts()
+    before.add(entities.counts)
+    all_constraints = constraints_for(store)
+    touched: set[str] = set()
+    for subject_type in SubjectType:
+        t0 = time.perf_counter()
+        records = [rv for rv in store.iter_records(subject_type) if not rv.retracted]
+        if not records:
+            continue
+        if progress:
+            progress(f"{subject_type.value}: blocking {len(records)} records")
+        keyed = [blocking_keys(subject_type, rv.values) for rv in records]
+        found, blocking = candidate_pairs(enumerate(keyed), max_block)
+        pairs = sorted(found)
+        model = models.get(subject_type)
+        if retrain and len(records) >= 50 and pairs:
+            if progress:
+                progress(f"{subject_type.value}: training on {len(pairs)} candidate pairs")
+            model = train_model(subject_type, [rv.values for rv in records], pairs)
+            models.save(model)
+        if progress:
+            progress(f"{subject_type.value}: scoring and clustering")
+        result = cluster_records(subject_type, records, model, all_constraints, pairs=pairs)
+        current = {rv.key: rv.entity_id for rv in records}
+        with store.transaction():
+            reconcile(entities, subject_type, result.clusters, current, reason="batch")
+            store.replace_all_match_keys(
+                subject_type, ((rv.key, k) for rv, k in zip(records, keyed, strict=True))
+            )
+            touched |= entities.flush()
+        report.per_type[subject_type.value] = {
+            "records": len(records),
+            "candidate_pairs": len(pairs),
+            "oversize_blocks_skipped": blocking.oversize_blocks,
+            "records_in_skipped_blocks": blocking.oversize_records,
+            "clusters": len(result.clusters),
+            "review_pairs": len(result.review),
+            "conflicts": len(result.conflicts),
+            "link_threshold": round(model.link_threshold, 2),
+            "seconds": round(time.perf_counter() - t0, 2),
+        }
+    report.changes = entities.counts.since(before, touched)
+    report.seconds = time.perf_counter() - started
+    return report

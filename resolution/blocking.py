@@ -1,0 +1,173 @@
+"""Blocking: the keys under which records are compared at all.
+
+Every record gets several keys (identifiers, phone, name pinyin + birth year, name +
+district, enterprise core name, building and parcel codes, address key). Two records are
+candidates when they share a key. A key shared by too many records (a very common name in
+one district, a switchboard phone) would make its block quadratic: such oversize blocks are
+skipped and counted, and the other keys of their records still find true matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from graph_schema.addresses import Address, normalize_address
+from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_name
+from graph_schema.person_names import PersonName, cross_script_key, normalize_person_name
+from graph_schema.subject_types import SubjectType
+
+DEFAULT_MAX_BLOCK = 300
+
+
+@lru_cache(maxsize=262_144)
+def _person_name(value: str) -> PersonName | None:
+    parsed = normalize_person_name(value)
+    return parsed if isinstance(parsed, PersonName) else None
+
+
+@lru_cache(maxsize=262_144)
+def _address(value: str) -> Address | None:
+    parsed = normalize_address(value)
+    return parsed if isinstance(parsed, Address) else None
+
+
+@lru_cache(maxsize=131_072)
+def _enterprise(value: str) -> EnterpriseName | None:
+    parsed = normalize_enterprise_name(value)
+    return parsed if isinstance(parsed, EnterpriseName) else None
+
+
+def name_key(value: str) -> str | None:
+    """An order-free, script-free pinyin key of a person name (张伟 = ZHANG Wei)."""
+    parsed = _person_name(value)
+    return cross_script_key(parsed) if parsed is not None else None
+
+
+def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
+    if v.get("id_number"):
+        yield "id:" + v["id_number"]
+    if v.get("phone"):
+        yield "ph:" + v["phone"]
+    if v.get("email"):
+        yield "em:" + v["email"]
+    for scheme, value in (v.get("identifiers") or {}).items():
+        yield f"x:{scheme}:{value}"
+    name = v.get("name")
+    if not name:
+        return
+    pkey = name_key(name)
+    birth = v.get("birth_date") or ""
+    if pkey and len(birth) >= 4:
+        yield f"pb:{pkey}|{birth[:4]}"
+    if pkey and len(birth) == 10:
+        yield f"pd:{pkey}|{birth[5:]}"  # survives a wrong year
+    address = _address(v["address"]) if v.get("address") else None
+    if address is not None and address.district:
+        yield f"nd:{name}|{address.district}"
+
+
+def _enterprise_keys(v: Mapping[str, Any]) -> Iterator[str]:
+    if v.get("uscc"):
+        yield "uscc:" + v["uscc"]
+        yield "org:" + v["uscc"][8:17]
+    if v.get("name"):
+        parsed = _enterprise(v["name"])
+        if parsed is not None:
+            yield f"core:{parsed.core}|{parsed.branch or ''}"
+            yield f"core:{parsed.core}"
+    if v.get("phone"):
+        yield "ph:" + v["phone"]
+    if v.get("address"):
+        address = _address(v["address"])
+        if address is not None and address.road and address.number:
+            yield "ad:" + address.key
+
+
+def _building_keys(v: Mapping[str, Any]) -> Iterator[str]:
+    code = v.get("building_code")
+    if isinstance(code, str) and len(code) == 28:
+        yield "bp:" + (code[:24] if code[19] == "F" else code)
+        yield "pc:" + code[:19]
+    if v.get("address"):
+        address = _address(v["address"])
+        if address is not None and address.road and address.number:
+            yield "ad:" + address.key
+    if v.get("name"):
+        yield "bn:" + v["name"]
+
+
+def _parcel_keys(v: Mapping[str, Any]) -> Iterator[str]:
+    if v.get("parcel_code"):
+        yield "pc:" + v["parcel_code"]
+    if v.get("approval_no"):
+        yield "ap:" + v["approval_no"]
+
+
+_KEYS = {
+    SubjectType.PERSON: _person_keys,
+    SubjectType.ENTERPRISE: _enterprise_keys,
+    SubjectType.BUILDING: _building_keys,
+    SubjectType.PARCEL: _parcel_keys,
+}
+
+
+def blocking_keys(subject_type: SubjectType, values: Mapping[str, Any]) -> list[str]:
+    """The blocking keys of one record's normalised values (deduplicated, stable order)."""
+    return list(dict.fromkeys(_KEYS[subject_type](values)))
+
+
+@dataclass(slots=True)
+class BlockingReport:
+    """How candidate pairs were found, and what oversize protection skipped."""
+
+    keys: int = 0
+    blocks_compared: int = 0
+    oversize_blocks: int = 0
+    oversize_records: int = 0
+    candidate_pairs: int = 0
+    skipped: list[tuple[str, int]] = field(default_factory=list)  # the largest skipped keys
+
+
+# Keys of national identifiers: every member of such a block is decisive evidence for the
+# same subject, so an oversize block (an employer in 500 employees' records) is not skipped
+# but chained: each member paired with the first is enough to join them all.
+DECISIVE_PREFIXES = ("id:", "uscc:", "bp:", "pc:")
+
+
+def candidate_pairs(
+    keyed: Iterable[tuple[int, Iterable[str]]], max_block: int = DEFAULT_MAX_BLOCK
+) -> tuple[set[tuple[int, int]], BlockingReport]:
+    """All pairs ``(i, j), i < j`` sharing at least one key of at most ``max_block`` members
+    (oversize blocks of national identifiers are chained instead of skipped)."""
+    blocks: dict[str, list[int]] = {}
+    for idx, keys in keyed:
+        for k in keys:
+            blocks.setdefault(k, []).append(idx)
+    report = BlockingReport(keys=len(blocks))
+    pairs: set[tuple[int, int]] = set()
+    for key, members in blocks.items():
+        n = len(members)
+        if n < 2:
+            continue
+        if n > max_block and key.startswith(DECISIVE_PREFIXES):
+            members.sort()
+            first = members[0]
+            pairs.update((first, other) for other in members[1:])
+            continue
+        if n > max_block:
+            report.oversize_blocks += 1
+            report.oversize_records += n
+            report.skipped.append((key, n))
+            continue
+        report.blocks_compared += 1
+        members.sort()
+        for a in range(n):
+            ma = members[a]
+            for b in range(a + 1, n):
+                pairs.add((ma, members[b]))
+    report.skipped = sorted(report.skipped, key=lambda kv: -kv[1])[:20]
+    report.candidate_pairs = len(pairs)
+    return pairs, report
