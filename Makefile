@@ -6,6 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
+PERSONS ?= 20000
 
 .PHONY: install run test pytest lint bench neo4j clean
 
@@ -19,7 +20,7 @@ install: $(UV)
 
 # The main job on the embedded default store.
 run: install
-	$(BIN)/registry check docs/examples/persons.csv --type person
+	$(BIN)/registry demo run --city demo-city --store registry-data --persons $(PERSONS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,6 +15,19 @@ from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
 
+
+def _changed_by_t2s() -> frozenset[str]:
+    """Han characters that t2s rewrites, found once by converting the whole CJK block."""
+    block = "".join(chr(c) for c in range(0x3400, 0x9FFF + 1))
+    converted = str(_T2S.convert(block))
+    if len(converted) != len(block):  # pragma: no cover - t2s maps characters one to one
+        return frozenset(block)
+    return frozenset(a for a, b in zip(block, converted, strict=True) if a != b)
+
+
+# Text without any of these is already simplified and skips the converter (most of it).
+_TRADITIONAL = _changed_by_t2s()
+
 # Middle-dot look-alikes used in transliterated minority and foreign names (买买提·艾力).
 MIDDLE_DOTS = "·•‧∙⋅・･﹒．.‐-"
 _DOT_RE = re.compile(r"\s*[·•‧∙⋅・･﹒．]\s*")
@@ -34,7 +47,7 @@ def collapse_ws(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese (OpenCC t2s); other text passes through."""
-    if text.isascii():
+    if text.isascii() or _TRADITIONAL.isdisjoint(text):
         return text
     return str(_T2S.convert(text))
 
