@@ -203,30 +203,39 @@ class Ingestor:
         if not rels:
             return
         known = self.store.relationship_hashes(self.source, [r.key for r in rels])
+        fresh: list[RelationshipVersion] = []
         for rel in rels:
             current = known.get(rel.key)
             if current is not None and current[1] == rel.content_hash and not current[2]:
                 self.report.relationships_unchanged += 1
                 continue
             rel.version = 1 if current is None else current[0] + 1
-            rel.seq = self.store.append_event(
-                "relationship_declared",
-                None,
-                None,
-                {
-                    "source": rel.source,
-                    "type": rel.type,
-                    "from": rel.from_record_id,
-                    "to": rel.to_record_id,
-                    "version": rel.version,
-                },
-            )
-            self.store.put_relationship(rel)
             known[rel.key] = (rel.version, rel.content_hash, False)
+            fresh.append(rel)
             if current is None:
                 self.report.relationships_created += 1
             else:
                 self.report.relationships_updated += 1
+        seqs = self.store.append_events(
+            [
+                (
+                    "relationship_declared",
+                    None,
+                    None,
+                    {
+                        "source": r.source,
+                        "type": r.type,
+                        "from": r.from_record_id,
+                        "to": r.to_record_id,
+                        "version": r.version,
+                    },
+                )
+                for r in fresh
+            ]
+        )
+        for rel, seq in zip(fresh, seqs, strict=True):
+            rel.seq = seq
+        self.store.put_relationships(fresh)
 
 
 def _batched(items: Iterable[RowItem], size: int) -> Iterator[list[RowItem]]:

@@ -178,6 +178,10 @@ class Store(abc.ABC):
         """Store a new version of a declared relationship."""
 
     @abc.abstractmethod
+    def put_relationships(self, rels: Sequence[RelationshipVersion]) -> None:
+        """Store several relationship versions at once."""
+
+    @abc.abstractmethod
     def relationships_of_records(self, keys: Iterable[RecordKey]) -> list[RelationshipVersion]:
         """Current, non-retracted relationships touching any of these records."""
 

@@ -338,25 +338,31 @@ class SQLiteStore(Store):
         return out
 
     def put_relationship(self, rel: RelationshipVersion) -> None:
-        self._conn.execute(
+        self.put_relationships([rel])
+
+    def put_relationships(self, rels: Sequence[RelationshipVersion]) -> None:
+        self._conn.executemany(
             "INSERT INTO relationships(source, rel_key, type, from_record_id, to_record_id, attrs, "
             "hash, version, origin, seq, retracted) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(source, rel_key) DO UPDATE SET attrs=excluded.attrs, hash=excluded.hash, "
             "version=excluded.version, origin=excluded.origin, seq=excluded.seq, "
             "retracted=excluded.retracted",
-            (
-                rel.source,
-                rel.key,
-                rel.type,
-                rel.from_record_id,
-                rel.to_record_id,
-                _dumps(rel.attrs),
-                rel.content_hash,
-                rel.version,
-                rel.origin,
-                rel.seq,
-                int(rel.retracted),
-            ),
+            [
+                (
+                    rel.source,
+                    rel.key,
+                    rel.type,
+                    rel.from_record_id,
+                    rel.to_record_id,
+                    _dumps(rel.attrs),
+                    rel.content_hash,
+                    rel.version,
+                    rel.origin,
+                    rel.seq,
+                    int(rel.retracted),
+                )
+                for rel in rels
+            ],
         )
 
     _REL_COLS = (
