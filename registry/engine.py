@@ -64,6 +64,7 @@ class ClusterResult:
     """Clusters of one run and what needs a steward."""
 
     clusters: list[list[RecordKey]]
+    applied: list[Link[RecordKey]] = field(default_factory=list)
     conflicts: list[Conflict[RecordKey]] = field(default_factory=list)
     review: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
     blocking: BlockingReport = field(default_factory=BlockingReport)
@@ -107,7 +108,9 @@ def cluster_records(
         rv.key: ident for rv in records if (ident := national_key(subject_type, rv.values))
     }
     result = cluster(keys, links, cannot_link=apart, identifiers=identifiers)
-    return ClusterResult(result.clusters, result.conflicts, review, blocking, len(pairs))
+    return ClusterResult(
+        result.clusters, result.applied, result.conflicts, review, blocking, len(pairs)
+    )
 
 
 class EngineResolver:

@@ -14,12 +14,14 @@ from typing import Any
 from graph_schema.subject_types import SubjectType
 from registry.engine import BatchReport, EngineResolver, ModelSet, batch_resolve
 from registry.entities import ChangeCounts, EntityManager
+from registry.explain import how, why
 from registry.ingest import Ingestor, IngestReport
+from registry.judgements import KINDS
 from registry.mapping import Mapping
 from registry.preparation import worker_pool
 from registry.profiles import Profile, build_profile
 from registry.readers import RowItem, UnreadableFile, csv_header, file_format, read_rows
-from registry.store.base import Event, RecordKey
+from registry.store.base import Event, Judgement, RecordKey, RecordVersion
 from registry.store.sqlite import SQLiteStore
 from registry.survivorship import SurvivorshipRules
 
@@ -141,6 +143,73 @@ class Registry:
         return batch_resolve(
             self.store, self.entities, self.models, retrain=retrain, progress=progress
         )
+
+    # -- stewardship and explanations ------------------------------------------------------
+    def records_for(self, ref: str) -> list[RecordVersion]:
+        """Current records of ``source/record_id`` or of a subject id (redirects followed)."""
+        if "/" in ref:
+            source, _, record_id = ref.partition("/")
+            rec = self.store.get_record(RecordKey(source, record_id))
+            return [] if rec is None or rec.retracted else [rec]
+        target = self.entities.resolve_id(ref)
+        return [] if target is None else self.store.records_of(target)
+
+    def judge(
+        self, kind: str, left: str, right: str, *, user: str, reason: str = "",
+        comment: str = "",
+    ) -> list[int]:  # fmt: skip
+        """Record a steward's match / no_match / unsure on two records or subjects and apply
+        it at once. A subject-level not-match is recorded between every pair of their
+        records, a match between one record of each. Returns the judgement ids."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown judgement {kind!r}; allowed: {', '.join(KINDS)}")
+        lefts, rights = self.records_for(left), self.records_for(right)
+        if not lefts or not rights:
+            missing = left if not lefts else right
+            raise LookupError(f"no active record or subject {missing!r}")
+        if lefts[0].subject_type is not rights[0].subject_type:
+            raise ValueError("a judgement compares two subjects of the same type")
+        pairs = (
+            [(a.key, b.key) for a in lefts for b in rights]
+            if kind == "no_match"
+            else [(lefts[0].key, rights[0].key)]
+        )
+        with self.store.transaction():
+            ids = [
+                self.store.append_judgement(
+                    Judgement(kind, a, b, user, reason=reason, comment=comment)
+                )
+                for a, b in pairs
+                if a != b
+            ]
+            self.store.append_event(
+                "judgement", None, lefts[0].subject_type.value,
+                {"kind": kind, "left": left, "right": right, "user": user, "ids": ids},
+            )  # fmt: skip
+            self.resolver.resolve([rv.key for rv in lefts + rights])
+        return ids
+
+    def undo_judgement(self, jid: int, *, user: str, reason: str = "") -> None:
+        """Cancel a judgement (a new log entry) and re-resolve the records it touched."""
+        found = [j for j in self.store.judgements() if j.jid == jid and j.kind != "undo"]
+        if not found:
+            raise LookupError(f"no judgement {jid}")
+        j = found[0]
+        with self.store.transaction():
+            self.store.append_judgement(
+                Judgement("undo", j.left, j.right, user, reason=reason, undoes=jid)
+            )
+            self.store.append_event("judgement_undone", None, None, {"jid": jid, "user": user})
+            self.resolver.resolve([j.left, j.right])
+
+    def why(self, left: str, right: str) -> dict[str, Any] | None:
+        """Per-feature explanation of two records or subjects (their strongest pair)."""
+        return why(self.store, self.models, self.records_for(left), self.records_for(right))
+
+    def how(self, entity_id: str) -> dict[str, Any] | None:
+        """The links, judgements and history that built a subject."""
+        target = self.entities.resolve_id(entity_id)
+        return None if target is None else how(self.store, self.models, target)
 
     # -- reading -------------------------------------------------------------------------
     def profile(self, entity_id: str, as_of: str | None = None) -> Profile | None:
