@@ -178,6 +178,77 @@ def model(
 
 
 @app.command()
+def why(
+    left: Annotated[str, typer.Argument(help="subject id or source/record_id")],
+    right: Annotated[str, typer.Argument(help="subject id or source/record_id")],
+    store: StoreOpt = None,
+) -> None:
+    """Explain a pair: each feature's level, the values compared, its weight, the total."""
+    reg = open_registry(store)
+    try:
+        result = reg.why(left, right)
+    finally:
+        reg.close()
+    if result is None:
+        raise fail(f"nothing to compare between {left} and {right}", 1)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def how(
+    entity_id: Annotated[str, typer.Argument(help="subject id")], store: StoreOpt = None
+) -> None:
+    """The links, judgements and history that built a subject."""
+    reg = open_registry(store)
+    try:
+        result = reg.how(entity_id)
+    finally:
+        reg.close()
+    if result is None:
+        raise fail(f"no subject {entity_id}", 1)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def judge(
+    kind: Annotated[str, typer.Argument(help="match | no_match | unsure")],
+    left: Annotated[str, typer.Argument(help="subject id or source/record_id")],
+    right: Annotated[str, typer.Argument(help="subject id or source/record_id")],
+    user: Annotated[str, typer.Option("--user", help="the steward deciding")],
+    reason: Annotated[str, typer.Option("--reason")] = "",
+    comment: Annotated[str, typer.Option("--comment")] = "",
+    store: StoreOpt = None,
+) -> None:
+    """Record a binding steward decision on two records or subjects and apply it now."""
+    reg = open_registry(store)
+    try:
+        ids = reg.judge(kind, left, right, user=user, reason=reason, comment=comment)
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc).strip("'\""), 1) from exc
+    finally:
+        reg.close()
+    console.print(f"judgement {', '.join(map(str, ids))} recorded and applied")
+
+
+@app.command()
+def undo(
+    jid: Annotated[int, typer.Argument(help="judgement id")],
+    user: Annotated[str, typer.Option("--user")],
+    reason: Annotated[str, typer.Option("--reason")] = "",
+    store: StoreOpt = None,
+) -> None:
+    """Undo a judgement (recorded as a new entry) and re-resolve what it touched."""
+    reg = open_registry(store)
+    try:
+        reg.undo_judgement(jid, user=user, reason=reason)
+    except LookupError as exc:
+        raise fail(str(exc).strip("'\""), 1) from exc
+    finally:
+        reg.close()
+    console.print(f"judgement {jid} undone")
+
+
+@app.command()
 def retract(
     source: Annotated[str, typer.Option("--source")],
     record_id: Annotated[str, typer.Option("--record-id")],
