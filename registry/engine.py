@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
+from registry.context import partner_index, partners_from_store, with_partners
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
 from registry.reconcile import reconcile
@@ -165,6 +166,8 @@ class EngineResolver:
         return list(found.values())
 
     def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
+        if subject_type is SubjectType.PERSON:
+            changed = partners_from_store(self.store, changed)
         for rv in changed:
             if rv.retracted and rv.entity_id is not None:
                 self.entities.move(rv.key, None, subject_type, previous=rv.entity_id,
@@ -172,6 +175,8 @@ class EngineResolver:
         records = self.neighbourhood(changed)
         if not records:
             return
+        if subject_type is SubjectType.PERSON:
+            records = partners_from_store(self.store, records)
         current = {rv.key: rv.entity_id for rv in records}
         for rv in changed:
             if rv.retracted:
@@ -214,6 +219,9 @@ def batch_resolve(
         records = [rv for rv in store.iter_records(subject_type) if not rv.retracted]
         if not records:
             continue
+        if subject_type is SubjectType.PERSON:
+            name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
+            records = with_partners(records, partner_index(store.iter_relationships()), name_of)
         if progress:
             progress(f"{subject_type.value}: blocking {len(records)} records")
         keyed = [blocking_keys(subject_type, rv.values) for rv in records]

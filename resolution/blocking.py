@@ -18,6 +18,7 @@ from graph_schema.addresses import Address, normalize_address
 from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_name
 from graph_schema.person_names import PersonName, cross_script_key, normalize_person_name
 from graph_schema.subject_types import SubjectType
+from resolution.comparators.relations import PARTNERS_FIELD
 
 DEFAULT_MAX_BLOCK = 300
 
@@ -67,6 +68,8 @@ def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
     address = _address(v["address"]) if v.get("address") else None
     if address is not None and address.district:
         yield f"nd:{name}|{address.district}"
+    for partner in v.get(PARTNERS_FIELD) or ():
+        yield f"np:{name}|{partner}"
 
 
 def _enterprise_keys(v: Mapping[str, Any]) -> Iterator[str]:

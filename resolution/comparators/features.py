@@ -41,6 +41,7 @@ from resolution.comparators.identifiers import (
     identifiers_level,
 )
 from resolution.comparators.names import NAME_LEVELS, name_level
+from resolution.comparators.relations import PARTNER_LEVELS, PARTNERS_FIELD, partner_level
 
 
 def _feature(
@@ -79,6 +80,7 @@ FEATURES: dict[SubjectType, tuple[Feature, ...]] = {
         _feature("email", EMAIL_LEVELS, email_level, tf=True),
         _feature("address", ADDRESS_LEVELS, address_level, tf=True),
         _feature("identifiers", SCHEME_LEVELS, identifiers_level),
+        _feature("partner", PARTNER_LEVELS, partner_level, field=PARTNERS_FIELD),
     ),
     SubjectType.ENTERPRISE: (
         _feature("uscc", IDENTIFIER_LEVELS, identifier_level,

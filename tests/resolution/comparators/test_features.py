@@ -11,6 +11,7 @@ from graph_schema.fields import FIELDS_BY_NAME
 from graph_schema.normalize import normalize_fields
 from graph_schema.subject_types import SubjectType
 from resolution.comparators import FEATURES, FEATURES_BY_NAME, MISSING, compare_records
+from resolution.comparators.relations import PARTNERS_FIELD
 
 P, E, B, L = SubjectType.PERSON, SubjectType.ENTERPRISE, SubjectType.BUILDING, SubjectType.PARCEL
 
@@ -31,7 +32,9 @@ def test_every_type_has_features_over_its_own_fields() -> None:
         names = [f.name for f in features]
         assert len(names) == len(set(names))
         for feature in features:
-            assert set(feature.fields) <= set(FIELDS_BY_NAME[subject_type]), feature.name
+            # standard fields, or relational context the engine adds (never stored)
+            allowed = set(FIELDS_BY_NAME[subject_type]) | {PARTNERS_FIELD}
+            assert set(feature.fields) <= allowed, feature.name
             assert feature.tf_field is None or feature.tf_field in feature.fields
             assert MISSING not in feature.levels
         assert FEATURES_BY_NAME[subject_type] == {f.name: f for f in features}
@@ -76,6 +79,7 @@ def test_person_pair_end_to_end() -> None:
     assert levels(P, a, b) == {
         "id_number": "exact", "name": "homophone", "birth_date": "partial", "gender": "same",
         "phone": "one_typo", "email": MISSING, "address": "same_room", "identifiers": "exact",
+        "partner": MISSING,
     }  # fmt: skip
     shown = {name: (left, right) for name, _, left, right in result}
     assert shown["name"] == ("张伟", "章伟")
