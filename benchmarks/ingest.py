@@ -59,6 +59,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=None, help="row-preparation processes")
+    parser.add_argument(
+        "--modes", default="store,resolve", help="store and/or resolve (comma separated)"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -73,7 +76,7 @@ def main() -> None:
         generated = time.perf_counter() - started
         size_mb = sum(f.stat().st_size for f in (city / "sources").iterdir()) / 1e6
         rows = []
-        for mode in ("store", "resolve"):
+        for mode in args.modes.split(","):
             store = work / f"store-{mode}"
             cmd = [sys.executable, __file__, "--child", str(city), str(store), mode]
             if args.workers is not None:

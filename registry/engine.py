@@ -19,7 +19,13 @@ from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
 from registry.reconcile import reconcile
 from registry.store.base import RecordKey, RecordVersion, Store
-from resolution.blocking import DEFAULT_MAX_BLOCK, BlockingReport, blocking_keys, candidate_pairs
+from resolution.blocking import (
+    DECISIVE_PREFIXES,
+    DEFAULT_MAX_BLOCK,
+    BlockingReport,
+    blocking_keys,
+    candidate_pairs,
+)
 from resolution.clustering import DECISIVE_MATCH, STEWARD_MATCH, Conflict, Link, cluster
 from resolution.defaults import default_model
 from resolution.identity import national_key
@@ -148,16 +154,25 @@ class EngineResolver:
                 continue
             mkeys = blocking_keys(rv.subject_type, rv.values)
             self.store.set_match_keys(rv.key, mkeys)
-            for members in self.store.records_by_match_keys(mkeys).values():
+            for mkey, members in self.store.records_by_match_keys(mkeys).items():
                 if len(members) <= self.max_block:
                     candidates.update(members)
+                elif mkey.startswith(DECISIVE_PREFIXES):
+                    # one subject's records: a few of them bring in the whole subject
+                    candidates.update(members[:5])
+        subject_type = changed[0].subject_type
         for other in self.store.get_records(candidates - {rv.key for rv in changed}):
-            if not other.retracted and other.entity_id is not None:
+            if (
+                not other.retracted
+                and other.entity_id is not None
+                and other.subject_type is subject_type
+            ):
                 seeds.add(other.entity_id)
         found: dict[RecordKey, RecordVersion] = {}
         for entity_id in sorted(seeds):
             for rv in self.store.records_of(entity_id):
-                found[rv.key] = rv
+                if rv.subject_type is subject_type:
+                    found[rv.key] = rv
         for rv in changed:
             if rv.retracted:
                 found.pop(rv.key, None)

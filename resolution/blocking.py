@@ -93,7 +93,7 @@ def _building_keys(v: Mapping[str, Any]) -> Iterator[str]:
     code = v.get("building_code")
     if isinstance(code, str) and len(code) == 28:
         yield "bp:" + (code[:24] if code[19] == "F" else code)
-        yield "pc:" + code[:19]
+        yield "bpc:" + code[:19]  # buildings on one parcel (not "pc:", a parcel's own key)
     if v.get("address"):
         address = _address(v["address"])
         if address is not None and address.road and address.number:
