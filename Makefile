@@ -32,8 +32,11 @@ lint: install
 test: install lint
 	bash scripts/with-neo4j.sh bash scripts/pytest.sh $(PYTEST_ARGS)
 
+# Figures are recorded in benchmarks/README.md; the full set takes about half an hour.
 bench: install
 	$(BIN)/python benchmarks/normalize.py
+	$(BIN)/python benchmarks/ingest.py --persons 100000
+	$(BIN)/python benchmarks/resolution.py --persons 20000
 
 # A Neo4j for local exploration, data kept in .neo4j/data; Ctrl-C stops it.
 neo4j:
