@@ -146,6 +146,7 @@ class EngineResolver:
         """The changed records, their subjects' records and their candidates' subjects'."""
         seeds: set[str] = set()
         candidates: set[RecordKey] = set()
+        wanted: set[str] = set()
         for rv in changed:
             if rv.entity_id is not None:
                 seeds.add(self.entities.resolve_id(rv.entity_id) or rv.entity_id)
@@ -154,12 +155,13 @@ class EngineResolver:
                 continue
             mkeys = blocking_keys(rv.subject_type, rv.values)
             self.store.set_match_keys(rv.key, mkeys)
-            for mkey, members in self.store.records_by_match_keys(mkeys).items():
-                if len(members) <= self.max_block:
-                    candidates.update(members)
-                elif mkey.startswith(DECISIVE_PREFIXES):
-                    # one subject's records: a few of them bring in the whole subject
-                    candidates.update(members[:5])
+            wanted.update(mkeys)
+        for mkey, members in self.store.records_by_match_keys(sorted(wanted)).items():
+            if len(members) <= self.max_block:
+                candidates.update(members)
+            elif mkey.startswith(DECISIVE_PREFIXES):
+                # one subject's records: a few of them bring in the whole subject
+                candidates.update(members[:5])
         subject_type = changed[0].subject_type
         for other in self.store.get_records(candidates - {rv.key for rv in changed}):
             if (

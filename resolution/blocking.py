@@ -93,7 +93,6 @@ def _building_keys(v: Mapping[str, Any]) -> Iterator[str]:
     code = v.get("building_code")
     if isinstance(code, str) and len(code) == 28:
         yield "bp:" + (code[:24] if code[19] == "F" else code)
-        yield "bpc:" + code[:19]  # buildings on one parcel (not "pc:", a parcel's own key)
     if v.get("address"):
         address = _address(v["address"])
         if address is not None and address.road and address.number:
@@ -135,8 +134,9 @@ class BlockingReport:
 
 
 # Keys of national identifiers: every member of such a block is decisive evidence for the
-# same subject, so an oversize block (an employer in 500 employees' records) is not skipped
-# but chained: each member paired with the first is enough to join them all.
+# same subject, so the block is chained rather than enumerated: each member paired with the
+# first is enough to join them all (500 employees' records of one employer give 499 pairs,
+# not 124,750), and an oversize block is never skipped.
 DECISIVE_PREFIXES = ("id:", "uscc:", "bp:", "pc:")
 
 
@@ -155,7 +155,7 @@ def candidate_pairs(
         n = len(members)
         if n < 2:
             continue
-        if n > max_block and key.startswith(DECISIVE_PREFIXES):
+        if key.startswith(DECISIVE_PREFIXES):
             members.sort()
             first = members[0]
             pairs.update((first, other) for other in members[1:])

@@ -10,6 +10,7 @@ with the store and can be read by a person.
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -68,7 +69,7 @@ class MatchModel(BaseModel):
     review_threshold: float = Field(description="match weight at or above which a pair is reviewed")
     training: dict[str, Any] = Field(default_factory=dict)
 
-    @property
+    @cached_property
     def prior_weight(self) -> float:
         return prob_to_weight(self.prior)
 

@@ -386,15 +386,20 @@ class SQLiteStore(Store):
 
     def relationships_of_records(self, keys: Iterable[RecordKey]) -> list[RelationshipVersion]:
         found: dict[tuple[str, str, str, str], RelationshipVersion] = {}
+        by_source: dict[str, list[str]] = {}
         for k in keys:
-            for col in ("from_record_id", "to_record_id"):
-                for row in self._conn.execute(
-                    f"SELECT {self._REL_COLS} FROM relationships WHERE source=? AND {col}=? "
-                    "AND retracted=0",
-                    (k.source, k.record_id),
-                ):
-                    rel = self._rel(row)
-                    found[(rel.source, rel.type, rel.from_record_id, rel.to_record_id)] = rel
+            by_source.setdefault(k.source, []).append(k.record_id)
+        for source, ids in by_source.items():
+            for chunk in _chunks(list(dict.fromkeys(ids)), 400):
+                marks = ",".join("?" * len(chunk))
+                for col in ("from_record_id", "to_record_id"):
+                    for row in self._conn.execute(
+                        f"SELECT {self._REL_COLS} FROM relationships WHERE source=? AND "
+                        f"{col} IN ({marks}) AND retracted=0",
+                        [source, *chunk],
+                    ):
+                        rel = self._rel(row)
+                        found[(rel.source, rel.type, rel.from_record_id, rel.to_record_id)] = rel
         return list(found.values())
 
     def iter_relationships(self) -> Iterator[RelationshipVersion]:
