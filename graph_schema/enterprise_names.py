@@ -17,7 +17,7 @@ from functools import lru_cache
 from graph_schema.divisions import Division, prefix_table
 from graph_schema.person_names import pinyin_key
 from graph_schema.problems import Problem, problem
-from graph_schema.text import collapse_ws, has_han, nfkc, to_simplified
+from graph_schema.text import has_han, printable, to_simplified
 
 MAX_LENGTH = 150
 
@@ -223,10 +223,7 @@ def _latin(text: str, field: str, raw: str) -> EnterpriseName | Problem:
 
 @lru_cache(maxsize=32_768)
 def _normalize(raw: str, field: str) -> EnterpriseName | Problem:
-    text = nfkc(raw)
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = collapse_ws(text)
+    text = printable(raw)
     if not text:
         return problem(field, "empty", raw, "The name is empty.")
     if len(text) > MAX_LENGTH:

@@ -17,7 +17,15 @@ from typing import Literal
 from pypinyin import lazy_pinyin
 
 from graph_schema.problems import Problem, problem
-from graph_schema.text import collapse_ws, has_han, is_han, nfkc, to_simplified, unify_middle_dots
+from graph_schema.text import (
+    collapse_ws,
+    has_han,
+    is_han,
+    nfkc,
+    printable,
+    to_simplified,
+    unify_middle_dots,
+)
 
 MAX_HAN_LENGTH = 30
 MAX_LATIN_LENGTH = 100
@@ -239,10 +247,7 @@ def _latin(text: str, field: str, raw: str) -> PersonName | Problem:
 
 @lru_cache(maxsize=65_536)
 def _normalize(raw: str, field: str) -> PersonName | Problem:
-    text = nfkc(raw)
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = collapse_ws(text)
+    text = printable(raw)
     if not text:
         return problem(field, "empty", raw, "The name is empty.")
     if _HAN_CHAR.search(text):

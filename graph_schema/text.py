@@ -68,6 +68,14 @@ def has_han(text: str) -> bool:
     return any(is_han(ch) for ch in text)
 
 
+def printable(text: str) -> str:
+    """NFKC, control and other non-printable characters as spaces, whitespace collapsed."""
+    text = nfkc(text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return collapse_ws(text)
+
+
 def clean(text: str) -> str:
     """NFKC, whitespace-collapsed, simplified: the common first step of every text normaliser."""
     return to_simplified(collapse_ws(nfkc(text)))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,31 @@ ROWS = [
 def write_csv(path: Path, rows: list[str], header: str = HEADER) -> Path:
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return path
+
+
+PERSONS = Mapping.from_toml(
+    """
+[[subjects]]
+role = "p"
+type = "person"
+record_id = "{编号}"
+[subjects.fields]
+name = "{姓名}"
+id_number = "{身份证}"
+phone = "{电话}"
+birth_date = "{出生}"
+""",
+    "persons.toml",
+)
+PERSON_HEADER = "编号,姓名,身份证,电话,出生"
+
+
+def ingest_persons(reg: Registry, tmp: Path, source: str, rows: list[str]) -> None:
+    """Ingest ``编号,姓名,身份证,电话[,出生]`` rows as one file of ``source``."""
+    path = tmp / f"{source}-{time.monotonic_ns()}.csv"
+    padded = [r if r.count(",") >= 4 else r + "," for r in rows]
+    path.write_text(PERSON_HEADER + "\n" + "\n".join(padded) + "\n", encoding="utf-8")
+    reg.ingest_file(path, source, PERSONS)
 
 
 @pytest.fixture

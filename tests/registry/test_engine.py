@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from registry.mapping import Mapping
 from registry.service import Registry
 from registry.store.base import RecordKey
+from tests.registry.conftest import ingest_persons
 
-PERSONS = Mapping.from_toml(
-    """
-[[subjects]]
-role = "p"
-type = "person"
-record_id = "{编号}"
-[subjects.fields]
-name = "{姓名}"
-id_number = "{身份证}"
-phone = "{电话}"
-birth_date = "{出生}"
-""",
-    "persons.toml",
-)
 X = "11010519491231002X"
 Y = "440524188001010014"
-
-
-def ingest(reg: Registry, tmp: Path, source: str, rows: list[str]) -> None:
-    path = tmp / f"{source}-{time.monotonic_ns()}.csv"
-    path.write_text("编号,姓名,身份证,电话,出生\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    reg.ingest_file(path, source, PERSONS)
 
 
 def entity(reg: Registry, source: str, record_id: str) -> str:
@@ -44,16 +23,18 @@ def entity(reg: Registry, source: str, record_id: str) -> str:
 def test_same_national_id_links_and_different_ones_never_do(
     registry: Registry, tmp_path: Path
 ) -> None:
-    ingest(registry, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
-    ingest(registry, tmp_path, "social", [f"S1,张 偉,{X},,", f"S2,张伟,{Y},13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
+    ingest_persons(
+        registry, tmp_path, "social", [f"S1,张 偉,{X},,", f"S2,张伟,{Y},13812345678,1949-12-31"]
+    )
     assert entity(registry, "hukou", "H1") == entity(registry, "social", "S1")
     # same name, phone and birth date, but a different valid id number: never the same person
     assert entity(registry, "social", "S2") != entity(registry, "hukou", "H1")
 
 
 def test_not_match_is_binding_through_batch_reruns(registry: Registry, tmp_path: Path) -> None:
-    ingest(registry, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
-    ingest(registry, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
     assert entity(registry, "hukou", "H1") == entity(registry, "social", "S1")
     survivor = entity(registry, "hukou", "H1")
     registry.judge("no_match", "hukou/H1", "social/S1", user="steward1", reason="twins")
@@ -64,14 +45,14 @@ def test_not_match_is_binding_through_batch_reruns(registry: Registry, tmp_path:
         registry.resolve()
         assert entity(registry, "hukou", "H1") != entity(registry, "social", "S1")
     # a new version of one of them does not bring the engine back across the judgement
-    ingest(registry, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31 "])
-    ingest(registry, tmp_path, "social", [f"S1,张伟,{X},13800000000,1949-12-31"])
+    ingest_persons(registry, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31 "])
+    ingest_persons(registry, tmp_path, "social", [f"S1,张伟,{X},13800000000,1949-12-31"])
     assert entity(registry, "hukou", "H1") != entity(registry, "social", "S1")
 
 
 def test_match_is_binding_and_undo_restores(registry: Registry, tmp_path: Path) -> None:
-    ingest(registry, tmp_path, "hukou", [f"H1,张伟,{X},,1949-12-31"])
-    ingest(registry, tmp_path, "marriage", ["M1,张伟,,,"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{X},,1949-12-31"])
+    ingest_persons(registry, tmp_path, "marriage", ["M1,张伟,,,"])
     assert entity(registry, "hukou", "H1") != entity(registry, "marriage", "M1")
     ids = registry.judge("match", "hukou/H1", "marriage/M1", user="steward1")
     assert entity(registry, "hukou", "H1") == entity(registry, "marriage", "M1")
@@ -84,9 +65,9 @@ def test_match_is_binding_and_undo_restores(registry: Registry, tmp_path: Path) 
 
 
 def test_retracting_the_bridge_splits_the_subject(registry: Registry, tmp_path: Path) -> None:
-    ingest(registry, tmp_path, "hukou", [f"H1,张伟,{X},,"])
-    ingest(registry, tmp_path, "tax", [f"T1,张伟,{X},13812345678,1949-12-31"])
-    ingest(registry, tmp_path, "social", ["S1,张伟,,13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{X},,"])
+    ingest_persons(registry, tmp_path, "tax", [f"T1,张伟,{X},13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "social", ["S1,张伟,,13812345678,1949-12-31"])
     held = entity(registry, "hukou", "H1")
     assert entity(registry, "tax", "T1") == held == entity(registry, "social", "S1")
     registry.retract("tax", "T1")
@@ -99,8 +80,8 @@ def test_retracting_the_bridge_splits_the_subject(registry: Registry, tmp_path: 
 def test_ids_are_stable_across_batch_reruns(registry: Registry, tmp_path: Path) -> None:
     names = [s + g for s in "王李张刘陈杨" for g in ("伟", "芳", "娜", "敏", "静")]
     rows = [f"H{i},{n},,1381234{i:04d},1980-01-01" for i, n in enumerate(names)]
-    ingest(registry, tmp_path, "hukou", rows)
-    ingest(registry, tmp_path, "social", [r.replace("H", "S", 1) for r in rows])
+    ingest_persons(registry, tmp_path, "hukou", rows)
+    ingest_persons(registry, tmp_path, "social", [r.replace("H", "S", 1) for r in rows])
     before = {rv.key: rv.entity_id for rv in registry.store.iter_records()}
     registry.resolve()
     registry.resolve()
@@ -110,8 +91,8 @@ def test_ids_are_stable_across_batch_reruns(registry: Registry, tmp_path: Path) 
 
 
 def test_why_and_how(registry: Registry, tmp_path: Path) -> None:
-    ingest(registry, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
-    ingest(registry, tmp_path, "social", [f"S1,章伟,{X},13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "social", [f"S1,章伟,{X},13812345678,1949-12-31"])
     explained = registry.why("hukou/H1", "social/S1")
     assert explained is not None
     levels = {f["feature"]: f["level"] for f in explained["features"]}

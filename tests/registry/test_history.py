@@ -6,38 +6,19 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from registry.mapping import Mapping
 from registry.service import Registry
 from registry.store.base import RecordKey
+from tests.registry.conftest import ingest_persons
 
-PERSONS = Mapping.from_toml(
-    """
-[[subjects]]
-role = "p"
-type = "person"
-record_id = "{编号}"
-[subjects.fields]
-name = "{姓名}"
-id_number = "{身份证}"
-phone = "{电话}"
-""",
-    "persons.toml",
-)
 ID = "11010519491231002X"
 
 
-def _ingest(reg: Registry, tmp: Path, source: str, rows: list[str]) -> None:
-    path = tmp / f"{source}-{time.monotonic_ns()}.csv"
-    path.write_text("编号,姓名,身份证,电话\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    reg.ingest_file(path, source, PERSONS)
-
-
 def test_profile_as_of_earlier_versions(registry: Registry, tmp_path: Path) -> None:
-    _ingest(registry, tmp_path, "hukou", [f"H1,张伟,{ID},13812345678"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{ID},13812345678"])
     seq1 = registry.store.last_seq()
     moment = datetime.now(UTC).isoformat()
     time.sleep(0.01)
-    _ingest(registry, tmp_path, "hukou", [f"H1,张伟,{ID},13900000000"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{ID},13900000000"])
     entity = registry.store.get_record(RecordKey("hukou", "H1")).entity_id  # type: ignore[union-attr]
     assert entity is not None
     now = registry.profile(entity)
@@ -54,14 +35,14 @@ def test_profile_as_of_earlier_versions(registry: Registry, tmp_path: Path) -> N
 
 def test_merge_keeps_survivor_id_and_history(registry: Registry, tmp_path: Path) -> None:
     # two records with no shared key: two subjects
-    _ingest(registry, tmp_path, "social", ["S1,张伟,,13812345678"])
-    _ingest(registry, tmp_path, "hukou", [f"H1,张伟,{ID},"])
+    ingest_persons(registry, tmp_path, "social", ["S1,张伟,,13812345678"])
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{ID},"])
     a = registry.store.get_record(RecordKey("social", "S1")).entity_id  # type: ignore[union-attr]
     b = registry.store.get_record(RecordKey("hukou", "H1")).entity_id  # type: ignore[union-attr]
     assert a and b and a != b
     before_merge = registry.store.last_seq()
     # a new version of S1 now carries the id number: it bridges the two subjects
-    _ingest(registry, tmp_path, "social", [f"S1,张伟,{ID},13812345678"])
+    ingest_persons(registry, tmp_path, "social", [f"S1,张伟,{ID},13812345678"])
     after_a = registry.store.get_record(RecordKey("social", "S1")).entity_id  # type: ignore[union-attr]
     after_b = registry.store.get_record(RecordKey("hukou", "H1")).entity_id  # type: ignore[union-attr]
     assert after_a == after_b
@@ -78,7 +59,7 @@ def test_merge_keeps_survivor_id_and_history(registry: Registry, tmp_path: Path)
 
 
 def test_change_feed_is_monotonic(registry: Registry, tmp_path: Path) -> None:
-    _ingest(registry, tmp_path, "hukou", [f"H{i},人{i},,1381234567{i}" for i in range(5)])
+    ingest_persons(registry, tmp_path, "hukou", [f"H{i},人{i},,1381234567{i}" for i in range(5)])
     events = registry.changes(0, 1000)
     seqs = [e.seq for e in events]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
