@@ -27,11 +27,12 @@ from resolution.blocking import (
     candidate_pairs,
 )
 from resolution.clustering import DECISIVE_MATCH, STEWARD_MATCH, Conflict, Link, cluster
+from resolution.comparators.features import FEATURES
 from resolution.defaults import default_model
 from resolution.identity import national_key
 from resolution.model import MatchModel
-from resolution.scoring import quick_weight
-from resolution.training import train_model
+from resolution.scoring import PatternScorer, quick_weight
+from resolution.training import comparison_pattern, train_model
 
 MODEL_DIR = "models"
 
@@ -85,6 +86,7 @@ def cluster_records(
     constraints: Constraints,
     *,
     pairs: Sequence[tuple[int, int]] | None = None,
+    patterns: Sequence[tuple[str, ...]] | None = None,
     max_block: int = DEFAULT_MAX_BLOCK,
 ) -> ClusterResult:
     """Score candidate pairs among ``records`` and cluster them under the constraints."""
@@ -96,8 +98,14 @@ def cluster_records(
         pairs = sorted(found)
     links: list[Link[RecordKey]] = []
     review: list[tuple[RecordKey, RecordKey, float]] = []
-    for i, j in pairs:
-        weight, decisive = quick_weight(model, subject_type, records[i].values, records[j].values)
+    scorer = PatternScorer(model) if patterns is not None else None
+    for n, (i, j) in enumerate(pairs):
+        if scorer is not None and patterns is not None:
+            weight, decisive = scorer.weight(patterns[n], records[i].values)
+        else:
+            weight, decisive = quick_weight(
+                model, subject_type, records[i].values, records[j].values
+            )
         if decisive == "nonmatch":
             continue
         if decisive == "match":
@@ -245,14 +253,22 @@ def batch_resolve(
         found, blocking = candidate_pairs(enumerate(keyed), max_block)
         pairs = sorted(found)
         model = models.get(subject_type)
+        features = FEATURES[subject_type]
+        patterns = [
+            comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
+        ]
         if retrain and len(records) >= 50 and pairs:
             if progress:
                 progress(f"{subject_type.value}: training on {len(pairs)} candidate pairs")
-            model = train_model(subject_type, [rv.values for rv in records], pairs)
+            model = train_model(
+                subject_type, [rv.values for rv in records], pairs, pair_patterns=patterns
+            )
             models.save(model)
         if progress:
             progress(f"{subject_type.value}: scoring and clustering")
-        result = cluster_records(subject_type, records, model, all_constraints, pairs=pairs)
+        result = cluster_records(
+            subject_type, records, model, all_constraints, pairs=pairs, patterns=patterns
+        )
         current = {rv.key: rv.entity_id for rv in records}
         with store.transaction():
             reconcile(entities, subject_type, result.clusters, current, reason="batch")

@@ -101,3 +101,45 @@ def quick_weight(
         elif level in feature.decisive_match and decisive is None:
             decisive = "match"
     return total, decisive
+
+
+class PatternScorer:
+    """Weights of comparison patterns, each summed once however many pairs share it.
+
+    Batch resolution computes every candidate pair's pattern for training; scoring the same
+    pairs then costs a dictionary lookup plus the term-frequency correction of exact levels.
+    """
+
+    def __init__(self, model: MatchModel) -> None:
+        self.model = model
+        self.features = FEATURES[model.subject_type]
+        self._cache: dict[tuple[str, ...], tuple[float, Literal["match", "nonmatch"] | None]] = {}
+        self._tf = [
+            (i, f.name, f.tf_field, f.levels[0])
+            for i, f in enumerate(self.features)
+            if f.tf_field is not None
+        ]
+
+    def _base(self, pattern: tuple[str, ...]) -> tuple[float, Literal["match", "nonmatch"] | None]:
+        total = self.model.prior_weight
+        decisive: Literal["match", "nonmatch"] | None = None
+        for feature, level in zip(self.features, pattern, strict=True):
+            total += self.model.level_weight(feature.name, level)
+            if level in feature.decisive_nonmatch:
+                decisive = "nonmatch"
+            elif level in feature.decisive_match and decisive is None:
+                decisive = "match"
+        return total, decisive
+
+    def weight(
+        self, pattern: tuple[str, ...], a: Mapping[str, Any]
+    ) -> tuple[float, Literal["match", "nonmatch"] | None]:
+        """The same total and decisiveness as :func:`quick_weight` for this pair."""
+        found = self._cache.get(pattern)
+        if found is None:
+            found = self._cache[pattern] = self._base(pattern)
+        total, decisive = found
+        for i, name, field, exact in self._tf:
+            if pattern[i] == exact:
+                total += self.model.tf_adjustment(name, exact, a.get(field))
+        return total, decisive

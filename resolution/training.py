@@ -200,19 +200,27 @@ def train_model(
     seed: int = 1,
     u_pairs: int = 200_000,
     em_pairs: int = 2_000_000,
+    pair_patterns: Sequence[Pattern] | None = None,
 ) -> MatchModel:
-    """Estimate u, m, the prior, term frequencies and thresholds for one subject type."""
+    """Estimate u, m, the prior, term frequencies and thresholds for one subject type.
+
+    ``pair_patterns`` are the candidate pairs' comparison patterns when the caller already
+    computed them (batch resolution scores the same pairs afterwards).
+    """
     features = FEATURES[subject_type]
     rng = random.Random(seed)
-    randoms = random_patterns(features, records, u_pairs, rng)
-    u = estimate_u(features, randoms)
-    sample = list(candidate_pairs)
-    if len(sample) > em_pairs:
-        sample = rng.sample(sample, em_pairs)
-    patterns: Counter[Pattern] = Counter(
-        comparison_pattern(features, records[i], records[j]) for i, j in sample
-    )
     n = len(records)
+    # no point sampling many more random pairs than a small type has records to pair
+    randoms = random_patterns(features, records, min(u_pairs, 50 * n), rng)
+    u = estimate_u(features, randoms)
+    patterns: Counter[Pattern]
+    if pair_patterns is not None:
+        patterns = Counter(pair_patterns)
+    else:
+        sample = list(candidate_pairs)
+        if len(sample) > em_pairs:
+            sample = rng.sample(sample, em_pairs)
+        patterns = Counter(comparison_pattern(features, records[i], records[j]) for i, j in sample)
     total_pairs = max(n * (n - 1) // 2, 1)
     m, lam_blocked, iterations = run_em(features, patterns, u)
     for _ in range(12):
@@ -246,7 +254,7 @@ def train_model(
         subject_type=subject_type, prior=prior, features=params, link_threshold=0.0,
         review_threshold=0.0,
         training={"records": n, "candidate_pairs": len(candidate_pairs),
-                  "em_pairs": len(sample), "patterns": len(patterns),
+                  "em_pairs": patterns.total(), "patterns": len(patterns),
                   "em_iterations": iterations, "u_pairs": u_pairs, "seed": seed},
     )  # fmt: skip
     weights = [
