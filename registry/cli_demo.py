@@ -89,6 +89,12 @@ def register(app: typer.Typer, console: Console) -> None:
                 bar.update(resolving, total=1, completed=1, description="batch resolution")
             elapsed = time.perf_counter() - started
             print_resolution(console, report)
+            review = sum(int(str(r["review_pairs"])) for r in report.per_type.values())
+            conflicts = sum(int(str(r["conflicts"])) for r in report.per_type.values())
+            console.print(
+                f"review queue: {review} pairs in the review band, {conflicts} refused links "
+                "(conflicting identifiers or steward not-matches)"
+            )
             summarize(console, reg, out_dir / manifest["truth"], elapsed)
         finally:
             reg.close()
