@@ -167,8 +167,10 @@ def model(
         m = reg.models.get(parsed)
     finally:
         reg.close()
-    table = Table(title=f"{parsed.value} model: prior {m.prior:.2e}, link ≥ "
-                  f"{m.link_threshold:.2f}, review ≥ {m.review_threshold:.2f}")  # fmt: skip
+    table = Table(
+        title=f"{parsed.value} model: prior {m.prior:.2e}, link ≥ "
+        f"{m.link_threshold:.2f}, review ≥ {m.review_threshold:.2f}"
+    )
     for col in ("feature", "level", "m", "u", "weight"):
         table.add_column(col, justify="right" if col in ("m", "u", "weight") else "left")
     for name, params in m.features.items():
@@ -246,6 +248,31 @@ def undo(
     finally:
         reg.close()
     console.print(f"judgement {jid} undone")
+
+
+@app.command()
+def review(
+    store: StoreOpt = None,
+    subject_type: Annotated[str | None, typer.Option("--type")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
+) -> None:
+    """Pairs the engine should not decide alone, most uncertain first."""
+    from graph_schema.subject_types import parse_subject_type
+
+    parsed = parse_subject_type(subject_type) if subject_type else None
+    if subject_type and parsed is None:
+        raise fail(f"unknown subject type {subject_type!r}")
+    reg = open_registry(store)
+    try:
+        items = reg.store.review_items(parsed, limit=limit)
+    finally:
+        reg.close()
+    table = Table(title=f"review queue ({len(items)} shown)")
+    for col in ("type", "left", "right", "weight", "reason"):
+        table.add_column(col, justify="right" if col == "weight" else "left")
+    for i in items:
+        table.add_row(i.subject_type.value, str(i.left), str(i.right), f"{i.weight:+.2f}", i.reason)
+    console.print(table)
 
 
 @app.command()

@@ -18,7 +18,7 @@ from registry.context import partner_index, partners_from_store, with_partners
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
 from registry.reconcile import reconcile
-from registry.store.base import RecordKey, RecordVersion, Store
+from registry.store.base import RecordKey, RecordVersion, ReviewItem, Store
 from resolution.blocking import (
     DECISIVE_PREFIXES,
     DEFAULT_MAX_BLOCK,
@@ -128,6 +128,29 @@ def cluster_records(
     )
 
 
+def review_items(subject_type: SubjectType, result: ClusterResult) -> list[ReviewItem]:
+    """What a steward should look at: review-band pairs whose records ended up apart, and
+    links refused because they would join different national identifiers."""
+    where = {k: n for n, members in enumerate(result.clusters) for k in members}
+    items = [
+        ReviewItem(subject_type, a, b, w, "review_band")
+        for a, b, w in result.review
+        if where.get(a) != where.get(b)
+    ]
+    items += [
+        ReviewItem(
+            subject_type,
+            c.link.a,
+            c.link.b,
+            c.link.weight % DECISIVE_MATCH,
+            "conflicting_identifiers",
+        )
+        for c in result.conflicts
+        if c.why == "different national identifiers"
+    ]
+    return items
+
+
 class EngineResolver:
     """Incremental resolution: re-cluster the neighbourhood of each changed record."""
 
@@ -195,8 +218,9 @@ class EngineResolver:
             changed = partners_from_store(self.store, changed)
         for rv in changed:
             if rv.retracted and rv.entity_id is not None:
-                self.entities.move(rv.key, None, subject_type, previous=rv.entity_id,
-                                   reason="retracted")  # fmt: skip
+                self.entities.move(
+                    rv.key, None, subject_type, previous=rv.entity_id, reason="retracted"
+                )
         records = self.neighbourhood(changed)
         if not records:
             return
@@ -207,9 +231,15 @@ class EngineResolver:
             if rv.retracted:
                 current.pop(rv.key, None)
         constraints = constraints_for(self.store, current)
-        result = cluster_records(subject_type, records, self.models.get(subject_type),
-                                 constraints, max_block=self.max_block)  # fmt: skip
+        result = cluster_records(
+            subject_type,
+            records,
+            self.models.get(subject_type),
+            constraints,
+            max_block=self.max_block,
+        )
         reconcile(self.entities, subject_type, result.clusters, current)
+        self.store.put_review_items(subject_type, review_items(subject_type, result))
         for rv in self.store.get_records([rv.key for rv in changed if not rv.retracted]):
             self.entities.touch(rv.entity_id)
 
@@ -272,6 +302,7 @@ def batch_resolve(
         current = {rv.key: rv.entity_id for rv in records}
         with store.transaction():
             reconcile(entities, subject_type, result.clusters, current, reason="batch")
+            store.put_review_items(subject_type, review_items(subject_type, result), replace=True)
             store.replace_all_match_keys(
                 subject_type, ((rv.key, k) for rv, k in zip(records, keyed, strict=True))
             )

@@ -185,6 +185,8 @@ class Registry:
                 for a, b in pairs
                 if a != b
             ]
+            for a, b in pairs:
+                self.store.close_review_item(a, b, "decided")
             self.store.append_event(
                 "judgement", None, lefts[0].subject_type.value,
                 {"kind": kind, "left": left, "right": right, "user": user, "ids": ids},

@@ -108,6 +108,18 @@ class Judgement:
 
 
 @dataclass(slots=True)
+class ReviewItem:
+    """A pair the engine should not decide alone: in the review band, or a refused link."""
+
+    subject_type: SubjectType
+    left: RecordKey
+    right: RecordKey
+    weight: float
+    reason: str  # review_band | conflicting_identifiers
+    status: str = "open"  # open | decided
+
+
+@dataclass(slots=True)
 class QuarantineEntry:
     """A row that could not become a record, kept aside with its reasons."""
 
@@ -268,6 +280,23 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def judgements(self, keys: Iterable[RecordKey] | None = None) -> list[Judgement]:
         """The log, oldest first; only entries touching ``keys`` when given."""
+
+    # -- review queue ----------------------------------------------------------------
+    @abc.abstractmethod
+    def put_review_items(
+        self, subject_type: SubjectType, items: Sequence[ReviewItem], *, replace: bool = False
+    ) -> None:
+        """Add open items (``replace``: instead of the type's open items, as batch runs do)."""
+
+    @abc.abstractmethod
+    def review_items(
+        self, subject_type: SubjectType | None = None, status: str = "open", limit: int = 100
+    ) -> list[ReviewItem]:
+        """Items, most uncertain (weight nearest 0) first."""
+
+    @abc.abstractmethod
+    def close_review_item(self, left: RecordKey, right: RecordKey, status: str) -> None:
+        """Mark a pair's item decided (a steward judged it)."""
 
     # -- quarantine ----------------------------------------------------------------
     @abc.abstractmethod

@@ -107,3 +107,19 @@ def test_why_and_how(registry: Registry, tmp_path: Path) -> None:
     assert built["links"][0]["reason"] == "identifier"
     assert any(h["kind"] == "record_joined" for h in built["history"])
     assert registry.why("hukou/H1", "nobody/none") is None
+
+
+def test_uncertain_pairs_feed_the_review_queue_and_judging_closes_them(
+    registry: Registry, tmp_path: Path
+) -> None:
+    # same name and birth date, nothing else: neither linked nor ignored
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,欧阳娜娜,{X},,1949-12-31"])
+    ingest_persons(registry, tmp_path, "social", ["S1,欧阳娜娜,,13812345678,1949-12-31"])
+    assert entity(registry, "hukou", "H1") != entity(registry, "social", "S1")
+    items = registry.store.review_items()
+    assert [(str(i.left), str(i.right), i.reason) for i in items] == [
+        ("hukou/H1", "social/S1", "review_band")
+    ]
+    registry.judge("match", "hukou/H1", "social/S1", user="steward1")
+    assert registry.store.review_items() == []
+    assert entity(registry, "hukou", "H1") == entity(registry, "social", "S1")
