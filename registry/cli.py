@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +44,16 @@ def open_registry(store: Path | None) -> Registry:
         return Registry(store)
     except Exception as exc:  # the one-line reason matters more than the type here
         raise fail(f"cannot open store {store or 'registry-data'}: {exc}") from exc
+
+
+@contextmanager
+def session(store: Path | None) -> Iterator[Registry]:
+    """An open registry, closed however the command ends."""
+    reg = open_registry(store)
+    try:
+        yield reg
+    finally:
+        reg.close()
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -137,12 +149,8 @@ def resolve(
     """Batch resolution: re-estimate the models, rescore every pair, re-cluster (ids stable)."""
     from registry.cli_demo import print_resolution
 
-    reg = open_registry(store)
-    try:
-        with err.status("resolving…") as status:
-            report = reg.resolve(retrain=not no_retrain, progress=status.update)
-    finally:
-        reg.close()
+    with session(store) as reg, err.status("resolving…") as status:
+        report = reg.resolve(retrain=not no_retrain, progress=status.update)
     print_resolution(console, report)
     c = report.changes
     console.print(
@@ -162,11 +170,8 @@ def model(
     parsed = parse_subject_type(subject_type)
     if parsed is None:
         raise fail(f"unknown subject type {subject_type!r}")
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         m = reg.models.get(parsed)
-    finally:
-        reg.close()
     table = Table(
         title=f"{parsed.value} model: prior {m.prior:.2e}, link ≥ "
         f"{m.link_threshold:.2f}, review ≥ {m.review_threshold:.2f}"
@@ -186,11 +191,8 @@ def why(
     store: StoreOpt = None,
 ) -> None:
     """Explain a pair: each feature's level, the values compared, its weight, the total."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         result = reg.why(left, right)
-    finally:
-        reg.close()
     if result is None:
         raise fail(f"nothing to compare between {left} and {right}", 1)
     print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -201,11 +203,8 @@ def how(
     entity_id: Annotated[str, typer.Argument(help="subject id")], store: StoreOpt = None
 ) -> None:
     """The links, judgements and history that built a subject."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         result = reg.how(entity_id)
-    finally:
-        reg.close()
     if result is None:
         raise fail(f"no subject {entity_id}", 1)
     print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -262,11 +261,8 @@ def review(
     parsed = parse_subject_type(subject_type) if subject_type else None
     if subject_type and parsed is None:
         raise fail(f"unknown subject type {subject_type!r}")
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         items = reg.store.review_items(parsed, limit=limit)
-    finally:
-        reg.close()
     table = Table(title=f"review queue ({len(items)} shown)")
     for col in ("type", "left", "right", "weight", "reason"):
         table.add_column(col, justify="right" if col == "weight" else "left")
@@ -282,11 +278,8 @@ def retract(
     store: StoreOpt = None,
 ) -> None:
     """Withdraw a record: kept in history, no longer contributes to its subject."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         result = reg.retract(source, record_id)
-    finally:
-        reg.close()
     if result is None:
         raise fail(f"no active record {source}/{record_id}", 1)
     console.print(
@@ -302,11 +295,8 @@ def quarantine_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List open quarantined rows with their reasons."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         entries = reg.store.quarantined(source)
-    finally:
-        reg.close()
     if as_json:
         for e in entries:
             print(
@@ -346,11 +336,8 @@ def quarantine_resubmit(
 ) -> None:
     """Re-submit a source's quarantined rows after the mapping or data is fixed."""
     m = load_mapping(mapping)
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         accepted, rejected = reg.resubmit_quarantine(m, source)
-    finally:
-        reg.close()
     console.print(f"{accepted} rows accepted, {rejected} still quarantined")
 
 
@@ -361,8 +348,7 @@ def show(
     as_of: Annotated[str | None, typer.Option("--as-of", help="ISO date/time or seq:N")] = None,
 ) -> None:
     """Print a subject's profile (JSON), now or as of a past date."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         target = reg.entities.resolve_id(entity_id) or entity_id
         if target != entity_id:
             err.print(f"{entity_id} was merged into {target}")
@@ -370,8 +356,6 @@ def show(
             profile = reg.profile(target, as_of)
         except ValueError as exc:
             raise fail(f"--as-of: {exc}") from exc
-    finally:
-        reg.close()
     if profile is None:
         raise fail(f"no subject {entity_id}" + (f" as of {as_of}" if as_of else ""), 1)
     print(profile.model_dump_json(indent=2))
@@ -384,8 +368,7 @@ def changes(
     store: StoreOpt = None,
 ) -> None:
     """List change-feed events after a sequence number (JSON lines)."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         for e in reg.changes(after, limit):
             print(
                 json.dumps(
@@ -400,18 +383,13 @@ def changes(
                     ensure_ascii=False,
                 )
             )
-    finally:
-        reg.close()
 
 
 @export_app.command("clusters")
 def export_clusters(out: Annotated[Path, typer.Option("--out")], store: StoreOpt = None) -> None:
     """Write source,record_id,subject_type,entity_id for every stored record."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         n = reg.export_clusters(out)
-    finally:
-        reg.close()
     console.print(f"{n} records written to {out}")
 
 
@@ -420,11 +398,8 @@ def export_graph(
     out: Annotated[Path, typer.Option("--out", help="directory")], store: StoreOpt = None
 ) -> None:
     """Write subjects and relationships as JSONL and CSV."""
-    reg = open_registry(store)
-    try:
+    with session(store) as reg:
         subjects, edges = reg.export_graph(out)
-    finally:
-        reg.close()
     console.print(f"{subjects} subjects and {edges} relationships written to {out}")
 
 
