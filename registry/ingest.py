@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,8 +86,6 @@ class Ingestor:
         *,
         origin: str = "",
         batch_size: int = DEFAULT_BATCH,
-        pool: ProcessPoolExecutor | None = None,
-        workers: int = 1,
     ) -> None:
         if not source or not source.strip():
             raise ValueError("source name must not be empty")
@@ -96,8 +93,6 @@ class Ingestor:
         self.source = source.strip()
         self.mapping = mapping
         self.preparer = RowPreparer(self.source, mapping, origin)
-        self.pool = pool
-        self.workers = workers
         self.resolver = resolver
         self.origin = origin
         self.batch_size = batch_size
@@ -109,7 +104,7 @@ class Ingestor:
     ) -> IngestReport:
         """Ingest every row; ``progress`` is called with the number of rows done per batch."""
         batches = _batched(items, self.batch_size)
-        for batch, results in prepare_batches(self.preparer, batches, self.pool, self.workers):
+        for batch, results in prepare_batches(self.preparer, batches):
             self._ingest_batch(batch, results)
             if progress is not None:
                 progress(len(batch))

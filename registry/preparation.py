@@ -1,16 +1,13 @@
 """Row preparation: one source row → normalised record versions and relationships.
 
-Pure and picklable, so a large file's rows are prepared in worker processes (one per core)
-while the main process writes finished batches to the store in order.
+Pure and picklable (a mapping pickles as its parsed TOML), so it runs unchanged in the
+processes of :mod:`registry.parallel_ingest`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,36 +122,9 @@ class RowPreparer:
         return [self.prepare(item) for item in items]
 
 
-def _prepare_in_worker(
-    preparer: RowPreparer, items: list[RowItem]
-) -> list[Prepared | list[dict[str, str]]]:
-    return preparer.prepare_all(items)
-
-
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool for :func:`prepare_batches`; keep it for many files, since workers warm their
-    normalisation caches and pay their start-up (dictionaries, division table) once."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
-
-
 def prepare_batches(
-    preparer: RowPreparer,
-    batches: Iterable[list[RowItem]],
-    pool: ProcessPoolExecutor | None = None,
-    workers: int = 1,
+    preparer: RowPreparer, batches: Iterable[list[RowItem]]
 ) -> Iterator[tuple[list[RowItem], list[Prepared | list[dict[str, str]]]]]:
-    """Prepared batches in input order; with a pool, at most two batches per worker are in
-    flight, so memory stays bounded whatever the file size."""
-    if pool is None:
-        for batch in batches:
-            yield batch, preparer.prepare_all(batch)
-        return
-    pending: deque[tuple[list[RowItem], Future[list[Prepared | list[dict[str, str]]]]]] = deque()
+    """Each batch with its prepared rows, in input order."""
     for batch in batches:
-        pending.append((batch, pool.submit(_prepare_in_worker, preparer, batch)))
-        if len(pending) >= 2 * workers:
-            done_batch, future = pending.popleft()
-            yield done_batch, future.result()
-    while pending:
-        done_batch, future = pending.popleft()
-        yield done_batch, future.result()
+        yield batch, preparer.prepare_all(batch)
