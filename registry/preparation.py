@@ -86,19 +86,21 @@ class RowPreparer:
                 formats=subj.formats,
                 default_city=self.mapping.default_city,
             )
-            versions.append(
-                RecordVersion(
-                    key=RecordKey(self.source, subj.record_id),
-                    version=1,
-                    subject_type=subj.subject_type,
-                    content_hash=content_hash([subj.subject_type.value, subj.fields, subj.formats]),
-                    raw=dict(subj.fields),
-                    values=norm.values,
-                    problems=[p.model_dump() for p in norm.problems],
-                    formats=dict(subj.formats),
-                    origin=f"{self.origin}:{item.line}" if self.origin else str(item.line),
-                )
+            rv = RecordVersion(
+                key=RecordKey(self.source, subj.record_id),
+                version=1,
+                subject_type=subj.subject_type,
+                content_hash=content_hash([subj.subject_type.value, subj.fields, subj.formats]),
+                raw=dict(subj.fields),
+                values=norm.values,
+                problems=[p.model_dump() for p in norm.problems],
+                formats=dict(subj.formats),
+                origin=f"{self.origin}:{item.line}" if self.origin else str(item.line),
             )
+            # serialised here, outside the store's write transaction (which other ingest
+            # processes may be waiting for)
+            rv.document = orjson.dumps(rv.as_document(), option=orjson.OPT_SORT_KEYS).decode()
+            versions.append(rv)
         if reasons:
             return reasons
         rels: list[RelationshipVersion] = []

@@ -45,6 +45,16 @@ class RecordVersion:
     seq: int = 0
     retracted: bool = False
     entity_id: str | None = None
+    document: str | None = None  # the stored JSON of raw/values/problems/formats, if prepared
+
+    def as_document(self) -> dict[str, Any]:
+        """What the store keeps of this version besides its key and bookkeeping."""
+        return {
+            "raw": self.raw,
+            "values": self.values,
+            "problems": self.problems,
+            "formats": self.formats,
+        }
 
 
 @dataclass(slots=True)

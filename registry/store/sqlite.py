@@ -77,7 +77,6 @@ CREATE TABLE IF NOT EXISTS events(
     entity_id TEXT, subject_type TEXT, payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_entity ON events(entity_id, seq);
-CREATE INDEX IF NOT EXISTS events_at ON events(at);
 CREATE TABLE IF NOT EXISTS match_keys(
     mkey TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL
 );
@@ -191,35 +190,32 @@ class SQLiteStore(Store):
     def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:
         conn = self._conn
         now = utcnow()
+        # ids assigned here (the caller holds the write lock) spare a lookup per record
+        first = (
+            int(conn.execute("SELECT COALESCE(MAX(rv), 0) FROM record_versions").fetchone()[0]) + 1
+        )
         conn.executemany(
-            "INSERT INTO record_versions(source, record_id, version, subject_type, hash, doc, "
-            "origin, ingested_at, seq) VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO record_versions(rv, source, record_id, version, subject_type, hash, "
+            "doc, origin, ingested_at, seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
                 (
+                    first + i,
                     rv.key.source,
                     rv.key.record_id,
                     rv.version,
                     rv.subject_type.value,
                     rv.content_hash,
-                    _dumps(
-                        {
-                            "raw": rv.raw,
-                            "values": rv.values,
-                            "problems": rv.problems,
-                            "formats": rv.formats,
-                        }
-                    ),
+                    rv.document if rv.document is not None else _dumps(rv.as_document()),
                     rv.origin,
                     rv.ingested_at or now,
                     rv.seq,
                 )
-                for rv in rvs
+                for i, rv in enumerate(rvs)
             ],
         )
         conn.executemany(
             "INSERT INTO records(source, record_id, subject_type, version, rv, hash, retracted) "
-            "VALUES (?1,?2,?3,?4,(SELECT rv FROM record_versions WHERE source=?1 AND "
-            "record_id=?2 AND version=?4),?5,0) ON CONFLICT(source, record_id) DO UPDATE SET "
+            "VALUES (?,?,?,?,?,?,0) ON CONFLICT(source, record_id) DO UPDATE SET "
             "version=excluded.version, rv=excluded.rv, hash=excluded.hash, retracted=0, "
             "subject_type=excluded.subject_type",
             [
@@ -228,9 +224,10 @@ class SQLiteStore(Store):
                     rv.key.record_id,
                     rv.subject_type.value,
                     rv.version,
+                    first + i,
                     rv.content_hash,
                 )
-                for rv in rvs
+                for i, rv in enumerate(rvs)
             ],
         )
 
@@ -585,10 +582,20 @@ class SQLiteStore(Store):
         return int(row[0])
 
     def seq_at(self, timestamp: str) -> int:
-        row = self._conn.execute(
-            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE at <= ?", (timestamp,)
-        ).fetchone()
-        return int(row[0])
+        # Events are appended in time order, so ``at`` never decreases along ``seq``: a
+        # binary search over seq answers without an index on ``at`` (one less index to
+        # maintain per event on the ingest path).
+        lo, hi = 0, self.last_seq()
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            row = self._conn.execute(
+                "SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1", (mid,)
+            ).fetchone()
+            if row is not None and row[0] <= timestamp:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
 
     # -- judgements (append-only) ------------------------------------------------------
     def append_judgement(self, j: Judgement) -> int:
