@@ -13,14 +13,14 @@ import multiprocessing
 import queue
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from registry.ingest import Ingestor, IngestReport
 from registry.mapping import Mapping
-from registry.readers import RowItem, read_rows
+from registry.readers import RowItem, csv_header, file_format, read_csv, read_rows
 
 _COLUMN = re.compile(r"(?<!\{)\{([^{}]+)\}")
 
@@ -30,14 +30,33 @@ def _key_columns(mapping: Mapping) -> list[str]:
     return _COLUMN.findall(mapping.subjects[0].record_id)
 
 
+def _bucket(values: Iterable[object], line: int) -> int:
+    key = "\x1f".join(str(v or "") for v in values)
+    return zlib.crc32(key.encode()) if key.strip("\x1f") else line
+
+
 def _owned(items: Iterator[RowItem], mapping: Mapping, part: int, parts: int) -> Iterator[RowItem]:
     columns = _key_columns(mapping)
     for item in items:
         row = item.row
-        key = "\x1f".join(str(row.get(c) or "") for c in columns) if row is not None else ""
-        bucket = zlib.crc32(key.encode()) if key.strip("\x1f") else item.line
-        if bucket % parts == part:
+        values = [row.get(c) for c in columns] if row is not None else []
+        if _bucket(values, item.line) % parts == part:
             yield item
+
+
+def owned_rows(path: Path, mapping: Mapping, part: int, parts: int) -> Iterator[RowItem]:
+    """The rows of ``path`` that belong to ``part`` (CSV rows are chosen before a
+    dictionary is built for them)."""
+    if file_format(path) != "csv":
+        return _owned(read_rows(path), mapping, part, parts)
+    header = csv_header(path)
+    idx = [header.index(c) for c in _key_columns(mapping) if c in header]
+
+    def select(fields: Sequence[str] | None, line: int) -> bool:
+        values = [fields[i] for i in idx] if fields is not None else []
+        return _bucket(values, line) % parts == part
+
+    return read_csv(path, select)
 
 
 def _run_part(
@@ -57,7 +76,7 @@ def _run_part(
         ingestor = Ingestor(
             reg.store, source, mapping, reg.resolver if resolve else None, origin=Path(path).name
         )
-        items = _owned(read_rows(Path(path)), mapping, part, parts)
+        items = owned_rows(Path(path), mapping, part, parts)
         return ingestor.ingest(items, done.put)
     finally:
         reg.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,8 +79,15 @@ def csv_header(path: Path) -> list[str]:
     return [h.strip() for h in header]
 
 
-def read_csv(path: Path) -> Iterator[RowItem]:
-    """Rows of a CSV file as dicts keyed by the header; short/long rows are errors."""
+Select = Callable[[Sequence[str] | None, int], bool]
+
+
+def read_csv(path: Path, select: Select | None = None) -> Iterator[RowItem]:
+    """Rows of a CSV file as dicts keyed by the header; short/long rows are errors.
+
+    ``select(fields, line)`` (fields None for a malformed line) picks the rows to yield
+    before any dictionary is built: parallel ingest reads a file once per process.
+    """
     _open_check(path)
     bad: dict[int, str] = {}
     reader = csv.reader(_decoded_lines(path, bad))
@@ -101,15 +108,15 @@ def read_csv(path: Path) -> Iterator[RowItem]:
         end = reader.line_num
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue
-        text = ",".join(fields)
-        problem = next((bad.pop(n) for n in range(start, end + 1) if n in bad), None)
-        if problem:
-            yield RowItem(start, None, problem, text)
-        elif len(fields) != width:
-            yield RowItem(
-                start, None, f"row has {len(fields)} fields but the header has {width}", text
-            )
-        else:
+        problem = (
+            next((bad.pop(n) for n in range(start, end + 1) if n in bad), None) if bad else None
+        )
+        if problem or len(fields) != width:
+            if select is not None and not select(None, start):
+                continue
+            why = problem or f"row has {len(fields)} fields but the header has {width}"
+            yield RowItem(start, None, why, ",".join(fields))
+        elif select is None or select(fields, start):
             yield RowItem(start, dict(zip(header, fields, strict=True)))
 
 

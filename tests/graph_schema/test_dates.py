@@ -67,3 +67,15 @@ def test_every_calendar_date_round_trips(d: dt.date) -> None:
 @given(st.text())
 def test_dates_are_total(text: str) -> None:
     assert isinstance(normalize_date(text), PartialDate | Problem)
+
+
+@given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_explicit_formats_agree_with_strptime(d: dt.date) -> None:
+    for fmt in ("%Y%m%d", "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y"):
+        result = normalize_date(d.strftime(fmt), fmt=fmt)
+        assert isinstance(result, PartialDate) and result.as_date() == d
+
+
+def test_explicit_format_rejects_impossible_dates() -> None:
+    bad = normalize_date("19900230", "birth_date", fmt="%Y%m%d")
+    assert isinstance(bad, Problem) and bad.rule == "calendar"
