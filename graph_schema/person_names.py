@@ -239,7 +239,8 @@ def _latin(text: str, field: str, raw: str) -> PersonName | Problem:
     elif len(words) == 1:
         family, given = titled[0], None
     else:
-        upper = [i for i, w in enumerate(words) if len(w) > 1 and w.isupper()]
+        # an all-capitals word marks the family name (ZHANG Wei); initials (J., J) do not
+        upper = [i for i, w in enumerate(words) if sum(c.isalpha() for c in w) > 1 and w.isupper()]
         i = upper[0] if len(upper) == 1 and len(words) > 1 else len(words) - 1
         family, given = titled[i], " ".join(titled[:i] + titled[i + 1 :])
     return PersonName(value, "latin", family, given, _latin_key(tokens), tokens)

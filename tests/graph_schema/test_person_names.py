@@ -182,3 +182,15 @@ def test_never_raises_on_name_like_text(raw: str) -> None:
     if isinstance(result, PersonName):
         assert result.value == result.value.strip() and "  " not in result.value
         assert cross_script_key(result) == cross_script_key(result)
+
+
+@pytest.mark.parametrize(
+    ("raw", "family", "given"),
+    [("J. Smith", "Smith", "J."), ("ZHANG Wei", "Zhang", "Wei"), ("J Smith", "Smith", "J")],
+)
+def test_initials_are_not_taken_for_a_capitalised_family_name(
+    raw: str, family: str, given: str
+) -> None:
+    parsed = normalize_person_name(raw)
+    assert isinstance(parsed, PersonName)
+    assert (parsed.family, parsed.given) == (family, given)
