@@ -217,7 +217,8 @@ def _latin(text: str, field: str, raw: str) -> EnterpriseName | Problem:
         return problem(
             field, "no_core", raw, "The name has no distinguishing part besides its legal form."
         )
-    value = " ".join(p for p in (place, core, legal, branch) if p)
+    # the place stays bracketed after the core, as written, so the value re-parses the same
+    value = " ".join(p for p in (core, f"({place})" if place else None, legal, branch) if p)
     return EnterpriseName(value=value, place=place, core=core, legal_form=legal, branch=branch)
 
 

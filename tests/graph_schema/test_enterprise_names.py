@@ -96,7 +96,7 @@ def test_branch_and_group_are_different_enterprises() -> None:
         ("Acme Limited", "acme ltd", None, "acme", "ltd", None),
         ("Alibaba Group Holding Limited", "alibaba group holding ltd", None,
          "alibaba group holding", "ltd", None),
-        ("Acme (Hangzhou) Co.,Ltd. Shanghai Branch", "hangzhou acme ltd shanghai branch",
+        ("Acme (Hangzhou) Co.,Ltd. Shanghai Branch", "acme (hangzhou) ltd shanghai branch",
          "hangzhou", "acme", "ltd", "shanghai branch"),
         ("Foo Bar L.L.C.", "foo bar llc", None, "foo bar", "llc", None),
         ("Siemens AG", "siemens ag", None, "siemens", "ag", None),

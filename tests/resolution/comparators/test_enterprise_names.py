@@ -62,10 +62,6 @@ def test_raw_spellings_are_parsed() -> None:
     assert enterprise_name_level("Alibaba (China) Co., Ltd.", "Alibaba Limited") == "same_core"
 
 
-@pytest.mark.xfail(
-    reason="graph_schema: the canonical Latin value 'china alibaba ltd' re-parses with the "
-    "place inside the core (the place is only recognised in brackets)"
-)
 def test_canonical_latin_name_with_place() -> None:
     assert enterprise_name_level(canon("Alibaba (China) Co., Ltd."), "alibaba ltd") == "same_core"
 
