@@ -37,10 +37,7 @@ from resolution.blocking import blocking_keys, name_key
 
 
 def scores(reg: Registry, truth: dict[tuple[str, str], tuple[str, str]]) -> dict[str, Any]:
-    predicted = (
-        (rv.key.source, rv.key.record_id, "" if rv.retracted else rv.entity_id or "")
-        for rv in reg.store.iter_records()
-    )
+    predicted = ((source, rid, entity) for source, rid, _, entity in reg.assignments())
     return {
         t: {"records": s.records, "precision": round(s.precision, 4),
             "recall": round(s.recall, 4), "f1": round(s.f1, 4)}

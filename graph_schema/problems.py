@@ -31,8 +31,3 @@ def problem(field: str, rule: str, value: object, message: str) -> Problem:
     return Problem(
         field=field, rule=rule, value="" if value is None else str(value), message=message
     )
-
-
-def is_problem(result: object) -> bool:
-    """True when a validator result is a :class:`Problem`."""
-    return isinstance(result, Problem)

@@ -134,10 +134,7 @@ def summarize(console: Console, reg: Registry, truth_path: Path, elapsed: float)
     console.print(rt)
     console.print(f"quarantined rows: {len(reg.store.quarantined())}")
     truth = read_truth(truth_path)
-    predicted = (
-        (rv.key.source, rv.key.record_id, "" if rv.retracted else rv.entity_id or "")
-        for rv in reg.store.iter_records()
-    )
+    predicted = ((source, rid, entity) for source, rid, _, entity in reg.assignments())
     q = Table(title="resolution quality against the ground truth (pairwise)")
     for col in ("type", "records", "precision", "recall", "F1"):
         q.add_column(col, justify="right")

@@ -31,7 +31,7 @@ from resolution.comparators.features import FEATURES
 from resolution.defaults import default_model
 from resolution.identity import national_key
 from resolution.model import MatchModel
-from resolution.scoring import PatternScorer, quick_weight
+from resolution.scoring import PatternScorer
 from resolution.training import comparison_pattern, train_model
 
 MODEL_DIR = "models"
@@ -98,14 +98,14 @@ def cluster_records(
         pairs = sorted(found)
     links: list[Link[RecordKey]] = []
     review: list[tuple[RecordKey, RecordKey, float]] = []
-    scorer = PatternScorer(model) if patterns is not None else None
-    for n, (i, j) in enumerate(pairs):
-        if scorer is not None and patterns is not None:
-            weight, decisive = scorer.weight(patterns[n], records[i].values)
-        else:
-            weight, decisive = quick_weight(
-                model, subject_type, records[i].values, records[j].values
-            )
+    if patterns is None:
+        features = FEATURES[subject_type]
+        patterns = [
+            comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
+        ]
+    scorer = PatternScorer(model)
+    for (i, j), pattern in zip(pairs, patterns, strict=True):
+        weight, decisive = scorer.weight(pattern, records[i].values)
         if decisive == "nonmatch":
             continue
         if decisive == "match":

@@ -237,17 +237,17 @@ class Registry:
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["source", "record_id", "subject_type", "entity_id"])
-            for rv in self.store.iter_records():
-                writer.writerow(
-                    [
-                        rv.key.source,
-                        rv.key.record_id,
-                        rv.subject_type.value,
-                        "" if rv.retracted else rv.entity_id or "",
-                    ]
-                )
+            for source, record_id, subject_type, entity_id in self.assignments():
+                writer.writerow([source, record_id, subject_type, entity_id])
                 n += 1
         return n
+
+    def assignments(self) -> Iterator[tuple[str, str, str, str]]:
+        """(source, record_id, subject_type, entity_id) of every record; a retracted record
+        belongs to no subject (empty id)."""
+        for rv in self.store.iter_records():
+            entity_id = "" if rv.retracted else rv.entity_id or ""
+            yield rv.key.source, rv.key.record_id, rv.subject_type.value, entity_id
 
     def graph_edges(self) -> Iterator[dict[str, Any]]:
         """Entity-level relationships, deduplicated, each with the sources that declared it."""

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from graph_schema.subject_types import SubjectType
 from resolution.comparators.features import FEATURES
 from resolution.model import MatchModel, weight_to_prob
 
@@ -83,31 +82,12 @@ def score_pair(model: MatchModel, a: Mapping[str, Any], b: Mapping[str, Any]) ->
     return PairScore(tuple(scores), model.prior_weight, total, decisive)
 
 
-def quick_weight(
-    model: MatchModel, subject_type: SubjectType, a: Mapping[str, Any], b: Mapping[str, Any]
-) -> tuple[float, Literal["match", "nonmatch"] | None]:
-    """The total and decisiveness only (the hot path of batch resolution)."""
-    total = model.prior_weight
-    decisive: Literal["match", "nonmatch"] | None = None
-    for feature in FEATURES[subject_type]:
-        level, left, _ = feature.compare(a, b)
-        if level == "missing":
-            continue
-        total += model.level_weight(feature.name, level)
-        if feature.tf_field is not None:
-            total += model.tf_adjustment(feature.name, level, left)
-        if level in feature.decisive_nonmatch:
-            decisive = "nonmatch"
-        elif level in feature.decisive_match and decisive is None:
-            decisive = "match"
-    return total, decisive
-
-
 class PatternScorer:
     """Weights of comparison patterns, each summed once however many pairs share it.
 
-    Batch resolution computes every candidate pair's pattern for training; scoring the same
-    pairs then costs a dictionary lookup plus the term-frequency correction of exact levels.
+    Every candidate pair's pattern is computed once (batch training uses the same ones);
+    scoring it then costs a dictionary lookup plus the term-frequency correction of exact
+    levels. :func:`score_pair` gives the same total with the per-feature explanation.
     """
 
     def __init__(self, model: MatchModel) -> None:
@@ -134,7 +114,7 @@ class PatternScorer:
     def weight(
         self, pattern: tuple[str, ...], a: Mapping[str, Any]
     ) -> tuple[float, Literal["match", "nonmatch"] | None]:
-        """The same total and decisiveness as :func:`quick_weight` for this pair."""
+        """The total (with term-frequency corrections) and decisiveness of one pair."""
         found = self._cache.get(pattern)
         if found is None:
             found = self._cache[pattern] = self._base(pattern)

@@ -120,11 +120,7 @@ def run_em(
         expected_matches = 0.0
         total = 0.0
         for pattern, count in items:
-            w = prob_to_weight(lam)
-            for f, level in zip(features, pattern, strict=True):
-                if level != MISSING:
-                    w += math.log2(m[f.name][level] / u[f.name][level])
-            pm = weight_to_prob(w)
+            pm = posterior(features, pattern, m, u, lam)
             expected_matches += pm * count
             total += count
             for f, level in zip(features, pattern, strict=True):

@@ -157,10 +157,6 @@ class Store(abc.ABC):
         """For each known key: (current version, content hash, retracted)."""
 
     @abc.abstractmethod
-    def put_record_version(self, rv: RecordVersion) -> None:
-        """Store a new version and make it current."""
-
-    @abc.abstractmethod
     def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:
         """Store several new versions at once (one round trip per batch)."""
 

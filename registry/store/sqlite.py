@@ -187,9 +187,6 @@ class SQLiteStore(Store):
                     out[RecordKey(source, rid)] = (version, h, bool(retracted))
         return out
 
-    def put_record_version(self, rv: RecordVersion) -> None:
-        self.put_record_versions([rv])
-
     def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:
         conn = self._conn
         now = utcnow()
