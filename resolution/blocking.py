@@ -19,6 +19,7 @@ from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_n
 from graph_schema.person_names import PersonName, cross_script_key, normalize_person_name
 from graph_schema.subject_types import SubjectType
 from resolution.comparators.relations import PARTNERS_FIELD
+from resolution.identity import national_key
 
 DEFAULT_MAX_BLOCK = 300
 
@@ -92,7 +93,8 @@ def _enterprise_keys(v: Mapping[str, Any]) -> Iterator[str]:
 def _building_keys(v: Mapping[str, Any]) -> Iterator[str]:
     code = v.get("building_code")
     if isinstance(code, str) and len(code) == 28:
-        yield "bp:" + (code[:24] if code[19] == "F" else code)
+        # the building part identifies the building (units share it); other fixtures: whole code
+        yield "bp:" + (national_key(SubjectType.BUILDING, v) or code)
     if v.get("address"):
         address = _address(v["address"])
         if address is not None and address.road and address.number:
