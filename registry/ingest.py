@@ -117,17 +117,25 @@ class Ingestor:
     def _ingest_batch(
         self, batch: Sequence[RowItem], results: Sequence[Prepared | list[dict[str, str]]]
     ) -> None:
-        prepared: list[Prepared] = []
+        candidates: list[tuple[RowItem, Prepared]] = []
         quarantine: list[tuple[RowItem, list[dict[str, str]]]] = []
         for item, result in zip(batch, results, strict=True):
             self.report.rows_read += 1
             if isinstance(result, list):
                 quarantine.append((item, result))
             else:
-                prepared.append(result)
-        keys = [rv.key for p in prepared for rv in p.versions]
+                candidates.append((item, result))
+        keys = [rv.key for _, p in candidates for rv in p.versions]
         with self.store.transaction():
             known = self.store.current_hashes(keys)
+            prepared: list[Prepared] = []
+            types = {k: v[3] for k, v in known.items()}
+            for item, p in candidates:
+                clash = _type_clash(p, types)
+                if clash:
+                    quarantine.append((item, clash))
+                else:
+                    prepared.append(p)
             changed: dict[RecordKey, None] = {}
             fresh = [
                 rv
@@ -175,7 +183,7 @@ class Ingestor:
     def _select_version(
         self,
         rv: RecordVersion,
-        known: dict[RecordKey, tuple[int, str, bool]],
+        known: dict[RecordKey, tuple[int, str, bool, str]],
         changed: dict[RecordKey, None],
     ) -> bool:
         """Whether ``rv`` is new or changed; if so, number its version and count it."""
@@ -184,7 +192,7 @@ class Ingestor:
             self.report.records_unchanged += 1
             return False
         rv.version = 1 if current is None else current[0] + 1
-        known[rv.key] = (rv.version, rv.content_hash, False)
+        known[rv.key] = (rv.version, rv.content_hash, False, rv.subject_type.value)
         changed[rv.key] = None
         for p in rv.problems:
             self.report.flagged[(p["field"], p["rule"])] += 1
@@ -231,6 +239,28 @@ class Ingestor:
         for rel, seq in zip(fresh, seqs, strict=True):
             rel.seq = seq
         self.store.put_relationships(fresh)
+
+
+def _type_clash(p: Prepared, types: dict[RecordKey, str]) -> list[dict[str, str]]:
+    """Reasons to refuse a row that would change the subject type of a record stored (or
+    earlier in the batch); ``types`` learns the types of the rows accepted."""
+    reasons = []
+    for rv in p.versions:
+        current = types.get(rv.key)
+        if current is not None and current != rv.subject_type.value:
+            reasons.append(
+                {
+                    "field": "record_id",
+                    "rule": "record_type_changed",
+                    "value": str(rv.key),
+                    "message": f"record {rv.key} is stored as a {current}, not a "
+                    f"{rv.subject_type.value}; a record keeps its subject type (give the "
+                    "new one its own record id)",
+                }
+            )
+    if not reasons:
+        types.update((rv.key, rv.subject_type.value) for rv in p.versions)
+    return reasons
 
 
 def _batched(items: Iterable[RowItem], size: int) -> Iterator[list[RowItem]]:

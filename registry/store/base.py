@@ -153,8 +153,10 @@ class Store(abc.ABC):
 
     # -- records ---------------------------------------------------------------
     @abc.abstractmethod
-    def current_hashes(self, keys: Sequence[RecordKey]) -> dict[RecordKey, tuple[int, str, bool]]:
-        """For each known key: (current version, content hash, retracted)."""
+    def current_hashes(
+        self, keys: Sequence[RecordKey]
+    ) -> dict[RecordKey, tuple[int, str, bool, str]]:
+        """For each known key: (current version, content hash, retracted, subject type)."""
 
     @abc.abstractmethod
     def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:

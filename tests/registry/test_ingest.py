@@ -157,3 +157,34 @@ def test_header_mismatch_is_a_one_line_error(
     with pytest.raises(UnreadableFile, match="header does not fit the mapping"):
         registry.ingest_file(path, "market", mapping)
     assert registry.store.last_seq() == 0
+
+
+def test_a_record_never_changes_subject_type(tmp_path: Path) -> None:
+    """Reusing a record id for another kind of subject is refused with a reason, and the
+    stored record is left as it was."""
+    as_person = Mapping.from_toml(
+        '[[subjects]]\nrole = "x"\ntype = "person"\nrecord_id = "{id}"\n'
+        '[subjects.fields]\nname = "{name}"\n',
+        "p.toml",
+    )
+    as_enterprise = Mapping.from_toml(
+        '[[subjects]]\nrole = "x"\ntype = "enterprise"\nrecord_id = "{id}"\n'
+        '[subjects.fields]\nname = "{name}"\n',
+        "e.toml",
+    )
+    reg = Registry(tmp_path / "s")
+    try:
+        first = tmp_path / "a.csv"
+        first.write_text("id,name\nR1,张伟\n", encoding="utf-8")
+        reg.ingest_file(first, "dept", as_person)
+        second = tmp_path / "b.csv"
+        second.write_text("id,name\nR1,杭州某某有限公司\nR2,杭州另一有限公司\n", encoding="utf-8")
+        report = reg.ingest_file(second, "dept", as_enterprise)
+        assert report.quarantined == 1 and report.records_created == 1
+        reason = report.quarantine_reasons[0]["reasons"][0]
+        assert reason["rule"] == "record_type_changed" and reason["field"] == "record_id"
+        kept = reg.store.get_record(RecordKey("dept", "R1"))
+        assert kept is not None and kept.subject_type.value == "person" and kept.version == 1
+        assert kept.values["name"] == "张伟"
+    finally:
+        reg.close()
