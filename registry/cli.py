@@ -13,7 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from registry.cli_access import register_access_commands
+from registry.cli_graph import register_graph_commands
 from registry.cli_standard import register_standard_commands
+from registry.graph.neo4j_conn import Neo4jSettings
 from registry.ingest import IngestReport
 from registry.mapping import Mapping, MappingError
 from registry.readers import UnreadableFile
@@ -41,7 +44,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def open_registry(store: Path | None) -> Registry:
     try:
-        return Registry(store)
+        return Registry(store, neo4j=Neo4jSettings.from_env())
     except Exception as exc:  # the one-line reason matters more than the type here
         raise fail(f"cannot open store {store or 'registry-data'}: {exc}") from exc
 
@@ -69,6 +72,8 @@ def main() -> None:
 
 
 register_standard_commands(app, console)
+register_graph_commands(app, session, fail, console, err)
+register_access_commands(app, console)
 
 
 def count_lines(path: Path) -> int | None:

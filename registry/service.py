@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +16,12 @@ from graph_schema.subject_types import SubjectType
 from registry.engine import BatchReport, EngineResolver, ModelSet, batch_resolve
 from registry.entities import ChangeCounts, EntityManager
 from registry.explain import how, why
+from registry.graph.base import GraphBackend, GraphUnavailable
+from registry.graph.embedded import EmbeddedGraph
+from registry.graph.folding import EDGE_ATTRS, fold_edges
+from registry.graph.neo4j_backend import Neo4jGraph
+from registry.graph.neo4j_conn import Neo4jSettings
+from registry.graph.sync import Neo4jProjector, SyncReport
 from registry.ingest import Ingestor, IngestReport
 from registry.judgements import KINDS
 from registry.mapping import Mapping
@@ -26,6 +34,10 @@ from registry.survivorship import SurvivorshipRules
 
 DEFAULT_STORE = "registry-data"
 PARALLEL_BYTES = 4_000_000
+GRAPH_SYNC_INTERVAL = 30.0  # seconds between graph syncs during a long ingest
+GRAPH_RETRY_AFTER = 30.0  # after a failed sync, automatic syncs wait this long before retrying
+
+log = logging.getLogger("registry.graph")
 
 
 def default_store_dir() -> Path:
@@ -34,9 +46,21 @@ def default_store_dir() -> Path:
 
 
 class Registry:
-    """A store directory opened for work: ingest, retract, resolve, profiles, changes, export."""
+    """A store directory opened for work: ingest, retract, resolve, profiles, changes, export.
 
-    def __init__(self, directory: Path | str | None = None) -> None:
+    With ``neo4j`` settings the subject graph is projected into Neo4j after every write
+    (and every ``graph_sync_interval`` seconds during a long ingest) and graph queries are
+    answered there; without, they are answered by the embedded store. A Neo4j that cannot be
+    reached never stops a write: the graph catches up at the next sync.
+    """
+
+    def __init__(
+        self,
+        directory: Path | str | None = None,
+        *,
+        neo4j: Neo4jSettings | None = None,
+        graph_sync_interval: float = GRAPH_SYNC_INTERVAL,
+    ) -> None:
         self.directory = Path(directory) if directory is not None else default_store_dir()
         self.store = SQLiteStore(self.directory)
         self.rules = SurvivorshipRules.for_store(self.directory)
@@ -44,12 +68,67 @@ class Registry:
         self.models = ModelSet(self.directory)
         self.resolver = EngineResolver(self.store, self.entities, self.models)
         self._parallel: PartitionedIngest | None = None
+        self.projector = None if neo4j is None else Neo4jProjector(self.store, neo4j)
+        self.graph: GraphBackend = EmbeddedGraph(self.store) if neo4j is None else Neo4jGraph(neo4j)
+        self.graph_sync_interval = graph_sync_interval
+        self.graph_error: str | None = None  # why the last sync failed, until one succeeds
+        self._graph_failed_at = 0.0
 
     def close(self) -> None:
         if self._parallel is not None:
             self._parallel.close()
             self._parallel = None
+        self.graph.close()
+        if self.projector is not None:
+            self.projector.close()
         self.store.close()
+
+    # -- the graph projection -----------------------------------------------------------
+    def sync_graph(self, *, force: bool = False) -> SyncReport | None:
+        """Bring the Neo4j projection up to date; None when there is none or it is down
+        (the reason is kept in ``graph_error`` and logged; the next sync catches up).
+
+        After a failure, automatic syncs are skipped for ``GRAPH_RETRY_AFTER`` seconds so a
+        dead server does not slow every write down by its connection timeout; ``force``
+        tries at once."""
+        if self.projector is None:
+            return None
+        if (
+            not force
+            and self.graph_error is not None
+            and time.monotonic() - self._graph_failed_at < GRAPH_RETRY_AFTER
+        ):
+            return None
+        try:
+            report = self.projector.sync()
+        except GraphUnavailable as exc:
+            if self.graph_error is None:
+                log.warning("graph sync postponed: %s", exc)
+            self.graph_error = str(exc)
+            self._graph_failed_at = time.monotonic()
+            return None
+        self.graph_error = None
+        return report
+
+    def _syncing(self, progress: Callable[[int], None] | None) -> Callable[[int], None] | None:
+        """A progress callback that also syncs the graph every ``graph_sync_interval``."""
+        if self.projector is None:
+            return progress
+        last = time.monotonic()
+
+        def tick(n: int) -> None:
+            nonlocal last
+            if progress is not None:
+                progress(n)
+            if time.monotonic() - last >= self.graph_sync_interval:
+                self.sync_graph()
+                last = time.monotonic()
+
+        return tick
+
+    def current_id(self, subject_id: str) -> str | None:
+        """The id a subject is known by now (merges followed); None when unknown."""
+        return self.entities.resolve_id(subject_id)
 
     # -- ingestion ---------------------------------------------------------------------
     def ingest_file(
@@ -67,6 +146,21 @@ class Registry:
             missing = mapping.check_columns(csv_header(path))
             if missing:
                 raise UnreadableFile(f"{path}: header does not fit the mapping: {missing[0]}")
+        progress = self._syncing(progress)
+        try:
+            return self._ingest_file(path, source, mapping, resolve, progress, workers)
+        finally:
+            self.sync_graph()
+
+    def _ingest_file(
+        self,
+        path: Path,
+        source: str,
+        mapping: Mapping,
+        resolve: bool,
+        progress: Callable[[int], None] | None,
+        workers: int | None,
+    ) -> IngestReport:
         if workers is None:
             big = path.stat().st_size > PARALLEL_BYTES
             workers = (os.cpu_count() or 1) if big else 1
@@ -88,11 +182,20 @@ class Registry:
     ) -> IngestReport:
         """Ingest rows already parsed (the HTTP push API)."""
         items = (RowItem(i, dict(r)) for i, r in enumerate(rows, start=1))
-        return Ingestor(self.store, source, mapping, self.resolver, origin=origin).ingest(items)
+        try:
+            return Ingestor(self.store, source, mapping, self.resolver, origin=origin).ingest(items)
+        finally:
+            self.sync_graph()
 
     def retract(self, source: str, record_id: str) -> ChangeCounts | None:
         """Withdraw a record: kept in history, no longer part of its subject. None if unknown."""
-        key = RecordKey(source, record_id)
+        try:
+            return self._retract(RecordKey(source, record_id))
+        finally:
+            self.sync_graph()
+
+    def _retract(self, key: RecordKey) -> ChangeCounts | None:
+        source, record_id = key.source, key.record_id
         with self.store.transaction():
             rec = self.store.get_record(key)
             if rec is None or rec.retracted:
@@ -130,15 +233,19 @@ class Registry:
                 ingestor.ingest([item])
                 self.store.set_quarantine_status(entry.qid, "resubmitted")
             accepted += 1
+        self.sync_graph()
         return accepted, rejected
 
     def resolve(
         self, *, retrain: bool = True, progress: Callable[[str], None] | None = None
     ) -> BatchReport:
         """Batch resolution: re-estimate the models, rescore and re-cluster everything."""
-        return batch_resolve(
-            self.store, self.entities, self.models, retrain=retrain, progress=progress
-        )
+        try:
+            return batch_resolve(
+                self.store, self.entities, self.models, retrain=retrain, progress=progress
+            )
+        finally:
+            self.sync_graph()
 
     # -- stewardship and explanations ------------------------------------------------------
     def records_for(self, ref: str) -> list[RecordVersion]:
@@ -185,6 +292,7 @@ class Registry:
                 {"kind": kind, "left": left, "right": right, "user": user, "ids": ids},
             )  # fmt: skip
             self.resolver.resolve([rv.key for rv in lefts + rights])
+        self.sync_graph()
         return ids
 
     def undo_judgement(self, jid: int, *, user: str, reason: str = "") -> None:
@@ -199,6 +307,7 @@ class Registry:
             )
             self.store.append_event("judgement_undone", None, None, {"jid": jid, "user": user})
             self.resolver.resolve([j.left, j.right])
+        self.sync_graph()
 
     def why(self, left: str, right: str) -> dict[str, Any] | None:
         """Per-feature explanation of two records or subjects (their strongest pair)."""
@@ -250,23 +359,16 @@ class Registry:
             yield rv.key.source, rv.key.record_id, rv.subject_type.value, entity_id
 
     def graph_edges(self) -> Iterator[dict[str, Any]]:
-        """Entity-level relationships, deduplicated, each with the sources that declared it."""
-        entity_of: dict[tuple[str, str], str] = {}
-        for rv in self.store.iter_records():
-            if not rv.retracted and rv.entity_id:
-                entity_of[(rv.key.source, rv.key.record_id)] = rv.entity_id
-        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for rel in self.store.iter_relationships():
-            a = entity_of.get((rel.source, rel.from_record_id))
-            b = entity_of.get((rel.source, rel.to_record_id))
-            if a is None or b is None or a == b:
-                continue
-            edge = edges.setdefault(
-                (rel.type, a, b), {"type": rel.type, "from": a, "to": b, "attrs": {}, "sources": []}
-            )
-            edge["attrs"].update({k: v for k, v in rel.attrs.items() if k != "problems"})
-            edge["sources"].append(f"{rel.source}/{rel.from_record_id}->{rel.to_record_id}")
-        yield from edges.values()
+        """Subject-level relationships, folded as the graph holds them, with provenance."""
+        for e in fold_edges(self.store.iter_entity_edges()):
+            attrs = {k: v for k in EDGE_ATTRS if (v := getattr(e, k)) is not None}
+            yield {
+                "type": e.type.value,
+                "from": e.from_id,
+                "to": e.to_id,
+                "attrs": attrs,
+                "sources": list(e.sources),
+            }
 
     def export_graph(self, out_dir: Path) -> tuple[int, int]:
         """``subjects.jsonl`` and ``relationships.jsonl`` (plus CSV twins) for other tools."""

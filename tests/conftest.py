@@ -8,6 +8,10 @@ from typing import Any
 
 import pytest
 
+# Taken out of the environment before any test runs: a Registry or CLI opened by a test must
+# not project into the shared Neo4j unless the test asks for it through these fixtures.
+NEO4J_ENV = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("REGISTRY_NEO4J_")}
+
 ENABLE_HINT = (
     "Neo4j tests need REGISTRY_NEO4J_URI/USER/PASSWORD: run them through `make test` (which "
     "starts Neo4j with scripts/with-neo4j.sh) or `scripts/with-neo4j.sh .venv/bin/pytest`"
@@ -17,16 +21,16 @@ ENABLE_HINT = (
 @pytest.fixture(scope="session")
 def neo4j_settings() -> dict[str, str]:
     """Connection settings of the Neo4j started for the tests; skip (fail under CI) without."""
-    uri = os.environ.get("REGISTRY_NEO4J_URI")
+    uri = NEO4J_ENV.get("REGISTRY_NEO4J_URI")
     if not uri:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but no Neo4j was started: " + ENABLE_HINT)
         pytest.skip(ENABLE_HINT)
     return {
         "uri": uri,
-        "user": os.environ.get("REGISTRY_NEO4J_USER", "neo4j"),
-        "password": os.environ.get("REGISTRY_NEO4J_PASSWORD", ""),
-        "database": os.environ.get("REGISTRY_NEO4J_DATABASE", "neo4j"),
+        "user": NEO4J_ENV.get("REGISTRY_NEO4J_USER", "neo4j"),
+        "password": NEO4J_ENV.get("REGISTRY_NEO4J_PASSWORD", ""),
+        "database": NEO4J_ENV.get("REGISTRY_NEO4J_DATABASE", "neo4j"),
     }
 
 

@@ -28,8 +28,9 @@ from registry.store.base import (
     RecordVersion,
     RelationshipVersion,
     ReviewItem,
-    Store,
 )
+from registry.store.graph_rows import GraphStore
+from registry.store.sqlite_graph import SQLiteGraphReads
 
 SCHEMA_VERSION = "1"
 
@@ -115,7 +116,7 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteGraphReads, GraphStore):
     """SQLite implementation of :class:`Store`; one connection per thread."""
 
     def __init__(self, directory: Path | str) -> None:
@@ -170,8 +171,10 @@ class SQLiteStore(Store):
             self._local.conn = None
 
     # -- records -------------------------------------------------------------------
-    def current_hashes(self, keys: Sequence[RecordKey]) -> dict[RecordKey, tuple[int, str, bool]]:
-        out: dict[RecordKey, tuple[int, str, bool]] = {}
+    def current_hashes(
+        self, keys: Sequence[RecordKey]
+    ) -> dict[RecordKey, tuple[int, str, bool, str]]:
+        out: dict[RecordKey, tuple[int, str, bool, str]] = {}
         by_source: dict[str, list[str]] = {}
         for k in keys:
             by_source.setdefault(k.source, []).append(k.record_id)
@@ -179,12 +182,12 @@ class SQLiteStore(Store):
             for chunk in _chunks(ids, 500):
                 marks = ",".join("?" * len(chunk))
                 rows = self._conn.execute(
-                    f"SELECT record_id, version, hash, retracted FROM records "
+                    f"SELECT record_id, version, hash, retracted, subject_type FROM records "
                     f"WHERE source = ? AND record_id IN ({marks})",
                     [source, *chunk],
                 )
-                for rid, version, h, retracted in rows:
-                    out[RecordKey(source, rid)] = (version, h, bool(retracted))
+                for rid, version, h, retracted, subject_type in rows:
+                    out[RecordKey(source, rid)] = (version, h, bool(retracted), subject_type)
         return out
 
     def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:

@@ -1,0 +1,142 @@
+"""The Neo4j graph backend: the same queries, answered by the projected graph in Neo4j.
+
+Subjects are ``:Subject`` nodes (plus their type's label) keyed by ``id``; their golden values
+travel as one canonical JSON property so a node reads back exactly as the embedded backend
+builds it. Every statement is a constant with ``$parameters``; the only text ever put into a
+query is a bounded integer (a path length, which Cypher cannot take as a parameter).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from graph_schema.neo4j_schema import SUBJECT_LABEL
+from graph_schema.relationships import RelationshipType
+from graph_schema.subject_types import SubjectType
+from registry.graph.base import MAX_PATH_HOPS, Direction, GraphBackend
+from registry.graph.model import GraphEdge, GraphNode, GraphPath
+from registry.graph.neo4j_conn import Neo4jSettings, read
+
+_NODES = f"""
+UNWIND $ids AS id
+MATCH (s:{SUBJECT_LABEL} {{id: id}})
+RETURN s.id AS id, s.type AS type, s.name AS name, s.golden AS golden
+"""
+_EDGE_FIELDS = """
+type(r) AS type, startNode(r).id AS from_id, endNode(r).id AS to_id, r.since AS since,
+r.until AS until, r.role AS role, r.share AS share, r.sources AS sources
+"""
+_PATTERNS = {
+    "both": f"(s:{SUBJECT_LABEL} {{id: id}})-[r]-(o:{SUBJECT_LABEL})",
+    "out": f"(s:{SUBJECT_LABEL} {{id: id}})-[r]->(o:{SUBJECT_LABEL})",
+    "in": f"(s:{SUBJECT_LABEL} {{id: id}})<-[r]-(o:{SUBJECT_LABEL})",
+}
+_EDGES = {
+    direction: f"""
+UNWIND $ids AS id
+MATCH {pattern}
+WHERE $types IS NULL OR type(r) IN $types
+WITH DISTINCT r
+RETURN {_EDGE_FIELDS}
+"""
+    for direction, pattern in _PATTERNS.items()
+}
+_SHORTEST = f"""
+MATCH (a:{SUBJECT_LABEL} {{id: $a}}), (b:{SUBJECT_LABEL} {{id: $b}})
+MATCH p = allShortestPaths((a)-[*..%d]-(b))
+WHERE all(r IN relationships(p) WHERE startNode(r):{SUBJECT_LABEL} AND endNode(r):{SUBJECT_LABEL}
+          AND ($types IS NULL OR type(r) IN $types))
+  AND ($kinds IS NULL OR all(n IN nodes(p)[1..-1] WHERE n.type IN $kinds))
+WITH p LIMIT $cap
+RETURN [n IN nodes(p) | n.id] AS nodes,
+       [r IN relationships(p) | {{type: type(r), from_id: startNode(r).id, to_id: endNode(r).id,
+         since: r.since, until: r.until, role: r.role, share: r.share, sources: r.sources}}]
+       AS edges
+"""
+PATH_CAP = 5000
+
+
+def _edge(row: Any) -> GraphEdge:
+    return GraphEdge(
+        type=RelationshipType(row["type"]),
+        from_id=row["from_id"],
+        to_id=row["to_id"],
+        since=row["since"],
+        until=row["until"],
+        role=row["role"],
+        share=row["share"],
+        sources=tuple(row["sources"] or ()),
+    )
+
+
+class Neo4jGraph(GraphBackend):
+    """Graph queries answered by Neo4j (when ``REGISTRY_NEO4J_URI`` is set)."""
+
+    name = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings) -> None:
+        self.settings = settings
+        self.driver = settings.driver()
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def _read(self, query: str, **params: Any) -> list[Any]:
+        return read(self.driver, self.settings, query, **params)
+
+    def _nodes(self, ids: Collection[str]) -> dict[str, GraphNode]:
+        if not ids:
+            return {}
+        return {
+            row["id"]: GraphNode(
+                id=row["id"],
+                type=SubjectType(row["type"]),
+                name=row["name"],
+                golden=json.loads(row["golden"]) if row["golden"] else {},
+            )
+            for row in self._read(_NODES, ids=list(ids))
+        }
+
+    def _edges(
+        self,
+        ids: Collection[str],
+        types: frozenset[RelationshipType] | None = None,
+        direction: Direction = "both",
+    ) -> list[GraphEdge]:
+        if not ids:
+            return []
+        wanted = None if types is None else sorted(t.value for t in types)
+        return [_edge(row) for row in self._read(_EDGES[direction], ids=list(ids), types=wanted)]
+
+    def _shortest(
+        self,
+        a: str,
+        b: str,
+        max_hops: int,
+        types: frozenset[RelationshipType] | None,
+        kinds: frozenset[SubjectType] | None,
+    ) -> tuple[list[GraphPath], bool]:
+        hops = int(max_hops)
+        if not 1 <= hops <= MAX_PATH_HOPS:
+            raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}")
+        rows = self._read(
+            _SHORTEST % hops,
+            a=a,
+            b=b,
+            types=None if types is None else sorted(t.value for t in types),
+            kinds=None if kinds is None else sorted(k.value for k in kinds),
+            cap=PATH_CAP + 1,
+        )
+        paths = [
+            GraphPath(nodes=list(r["nodes"]), edges=[_edge(e) for e in r["edges"]]) for r in rows
+        ]
+        return _dedupe(paths)[:PATH_CAP], len(rows) > PATH_CAP
+
+
+def _dedupe(paths: Sequence[GraphPath]) -> list[GraphPath]:
+    seen: dict[tuple[Any, ...], GraphPath] = {}
+    for p in paths:
+        seen.setdefault((tuple(p.nodes), tuple(e.sort_key() for e in p.edges)), p)
+    return list(seen.values())

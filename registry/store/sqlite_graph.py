@@ -1,0 +1,111 @@
+"""SQLite implementation of :class:`registry.store.graph_rows.GraphReads`.
+
+Kept apart from :mod:`registry.store.sqlite` so the record store stays one concept; the mixin
+reads the same connection. Each query joins ``relationships`` to ``records`` on both ends, so
+a subject's edges cost a few index lookups whatever the size of the city.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from graph_schema.subject_types import SubjectType
+from registry.store.base import Entity, RecordKey
+from registry.store.graph_rows import EdgeRow, GraphReads, RecordStub
+
+_EDGE_SELECT = (
+    "SELECT rel.type, rf.entity_id, rt.entity_id, rel.source, rel.from_record_id, "
+    "rel.to_record_id, rel.attrs FROM relationships rel "
+    "JOIN records rf ON rf.source=rel.source AND rf.record_id=rel.from_record_id "
+    "JOIN records rt ON rt.source=rel.source AND rt.record_id=rel.to_record_id "
+    "WHERE rel.retracted=0 AND rf.retracted=0 AND rt.retracted=0 "
+    "AND rf.entity_id IS NOT NULL AND rt.entity_id IS NOT NULL"
+)
+_ENTITY_COLS = "entity_id, subject_type, status, merged_into, golden, created_seq, updated_seq"
+_CHUNK = 400
+
+
+def _edge(row: Sequence[Any]) -> EdgeRow:
+    attrs = json.loads(row[6]) if row[6] and row[6] != "{}" else {}
+    return EdgeRow(row[0], row[1], row[2], row[3], row[4], row[5], attrs)
+
+
+def _chunks(items: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class SQLiteGraphReads(GraphReads):
+    """Graph reads over the registry's own tables; mixed into ``SQLiteStore``."""
+
+    @property
+    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
+        raise NotImplementedError
+
+    def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        out: dict[str, Entity] = {}
+        for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT {_ENTITY_COLS} FROM entities WHERE entity_id IN ({marks})", chunk
+            ):
+                out[row[0]] = Entity(
+                    row[0], SubjectType(row[1]), row[2], row[3], json.loads(row[4]), row[5], row[6]
+                )
+        return out
+
+    def entity_edges(self, entity_ids: Iterable[str]) -> list[EdgeRow]:
+        found: dict[tuple[str, str, str, str], EdgeRow] = {}
+        for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+            marks = ",".join("?" * len(chunk))
+            for end in ("rf", "rt"):
+                for row in self._conn.execute(
+                    f"{_EDGE_SELECT} AND {end}.entity_id IN ({marks})", chunk
+                ):
+                    edge = _edge(row)
+                    found[(edge.source, edge.type, edge.from_record, edge.to_record)] = edge
+        return list(found.values())
+
+    def iter_entity_edges(self) -> Iterator[EdgeRow]:
+        for row in self._conn.execute(_EDGE_SELECT):
+            yield _edge(row)
+
+    def record_stubs(self, entity_ids: Iterable[str]) -> list[RecordStub]:
+        out: list[RecordStub] = []
+        for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                RecordStub(*row)
+                for row in self._conn.execute(
+                    "SELECT source, record_id, subject_type, version, entity_id FROM records "
+                    f"WHERE entity_id IN ({marks}) AND retracted=0",
+                    chunk,
+                )
+            )
+        return out
+
+    def iter_record_stubs(self) -> Iterator[RecordStub]:
+        for row in self._conn.execute(
+            "SELECT source, record_id, subject_type, version, entity_id FROM records "
+            "WHERE entity_id IS NOT NULL AND retracted=0"
+        ):
+            yield RecordStub(*row)
+
+    def entities_of_records(self, keys: Iterable[RecordKey]) -> dict[RecordKey, str | None]:
+        out: dict[RecordKey, str | None] = {}
+        by_source: dict[str, list[str]] = {}
+        for k in keys:
+            by_source.setdefault(k.source, []).append(k.record_id)
+        for source, ids in by_source.items():
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                marks = ",".join("?" * len(chunk))
+                for record_id, entity_id, retracted in self._conn.execute(
+                    "SELECT record_id, entity_id, retracted FROM records "
+                    f"WHERE source=? AND record_id IN ({marks})",
+                    [source, *chunk],
+                ):
+                    out[RecordKey(source, record_id)] = None if retracted else entity_id
+        return out
