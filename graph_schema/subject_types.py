@@ -38,3 +38,11 @@ def parse_subject_type(value: str) -> SubjectType | None:
         return SubjectType(value.strip().lower())
     except ValueError:
         return None
+
+
+_BY_PREFIX = {prefix: t for t, prefix in _PREFIX.items()}
+
+
+def type_of_id(entity_id: str) -> SubjectType | None:
+    """The subject type a registry id names by its prefix (``P-00000001`` → person)."""
+    return _BY_PREFIX.get(entity_id[:1]) if entity_id[1:2] == "-" else None

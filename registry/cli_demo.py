@@ -15,6 +15,7 @@ from rich.table import Table
 
 from registry.demo import generate_city
 from registry.engine import BatchReport
+from registry.graph.neo4j_conn import Neo4jSettings
 from registry.mapping import Mapping
 from registry.quality import pairwise_scores, read_truth
 from registry.service import Registry
@@ -62,7 +63,8 @@ def register(app: typer.Typer, console: Console) -> None:
         store.mkdir(parents=True, exist_ok=True)
         rules = Path(__file__).parent / "demo" / "survivorship.toml"
         (store / "survivorship.toml").write_text(rules.read_text(encoding="utf-8"))
-        reg = Registry(store)
+        # with REGISTRY_NEO4J_* set the graph is loaded once at the end, not after every file
+        reg = Registry(store, neo4j=Neo4jSettings.from_env(), auto_graph_sync=False)
         started = time.perf_counter()
         try:
             with Progress(
@@ -96,6 +98,15 @@ def register(app: typer.Typer, console: Console) -> None:
                 "(conflicting identifiers or steward not-matches)"
             )
             summarize(console, reg, out_dir / manifest["truth"], elapsed)
+            if reg.projector is not None:
+                synced = reg.sync_graph(force=True)
+                if synced is None:
+                    console.print(f"[yellow]graph not loaded:[/yellow] {reg.graph_error}")
+                else:
+                    console.print(
+                        f"graph loaded into Neo4j: {synced.subjects:,} subjects, "
+                        f"{synced.elements:,} elements in {synced.seconds:.1f}s"
+                    )
         finally:
             reg.close()
 

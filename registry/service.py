@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,11 @@ from registry.graph.sync import Neo4jProjector, SyncReport
 from registry.ingest import Ingestor, IngestReport
 from registry.judgements import KINDS
 from registry.mapping import Mapping
+from registry.matching import MatchResult, match
 from registry.parallel_ingest import PartitionedIngest
 from registry.profiles import Profile, build_profile
 from registry.readers import RowItem, UnreadableFile, csv_header, file_format, read_rows
+from registry.search import SearchHit, search
 from registry.store.base import Event, Judgement, RecordKey, RecordVersion
 from registry.store.sqlite import SQLiteStore
 from registry.survivorship import SurvivorshipRules
@@ -60,6 +62,7 @@ class Registry:
         *,
         neo4j: Neo4jSettings | None = None,
         graph_sync_interval: float = GRAPH_SYNC_INTERVAL,
+        auto_graph_sync: bool = True,
     ) -> None:
         self.directory = Path(directory) if directory is not None else default_store_dir()
         self.store = SQLiteStore(self.directory)
@@ -71,6 +74,7 @@ class Registry:
         self.projector = None if neo4j is None else Neo4jProjector(self.store, neo4j)
         self.graph: GraphBackend = EmbeddedGraph(self.store) if neo4j is None else Neo4jGraph(neo4j)
         self.graph_sync_interval = graph_sync_interval
+        self.auto_graph_sync = auto_graph_sync  # False: only sync_graph(force=True) syncs
         self.graph_error: str | None = None  # why the last sync failed, until one succeeds
         self._graph_failed_at = 0.0
 
@@ -91,7 +95,7 @@ class Registry:
         After a failure, automatic syncs are skipped for ``GRAPH_RETRY_AFTER`` seconds so a
         dead server does not slow every write down by its connection timeout; ``force``
         tries at once."""
-        if self.projector is None:
+        if self.projector is None or not (force or self.auto_graph_sync):
             return None
         if (
             not force
@@ -418,3 +422,30 @@ class Registry:
         for e in self.store.iter_entities():
             out[e.subject_type.value] += 1
         return out
+
+    # -- search and match -------------------------------------------------------------------
+    def search(
+        self,
+        *,
+        name: str | None = None,
+        identifier: str | None = None,
+        phone: str | None = None,
+        address: str | None = None,
+        types: Collection[SubjectType] | None = None,
+        limit: int = 20,
+    ) -> list[SearchHit]:
+        """Active subjects matching any criterion, best first (see :func:`registry.search`)."""
+        return search(
+            self.store, name=name, identifier=identifier, phone=phone, address=address,
+            types=types, limit=limit,
+        )  # fmt: skip
+
+    def match(
+        self,
+        subject_type: SubjectType,
+        fields: dict[str, Any],
+        limit: int = 10,
+        threshold: float = 0.5,
+    ) -> MatchResult:
+        """The subjects a probe record may be, scored by the model (a pure read)."""
+        return match(self.store, self.models, subject_type, fields, limit, threshold)

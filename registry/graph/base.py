@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Literal
 
 from graph_schema.relationships import RelationshipType
-from graph_schema.subject_types import SubjectType
+from graph_schema.subject_types import SubjectType, type_of_id
 from registry.graph.model import (
     BuildingOnParcel,
     ControlNetwork,
@@ -124,11 +124,9 @@ class GraphBackend(abc.ABC):
                 if distance.get(f) == hop - 1
             }
             candidates = sorted(reached - distance.keys())
-            nodes = self._nodes(candidates)
             fresh: list[str] = []
-            for cid in candidates:
-                node = nodes.get(cid)
-                if node is None or (kinds is not None and node.type not in kinds):
+            for cid in candidates:  # edges join active subjects; the id prefix is the type
+                if kinds is not None and type_of_id(cid) not in kinds:
                     continue
                 if len(distance) >= limit:
                     truncated = True
@@ -248,10 +246,7 @@ class GraphBackend(abc.ABC):
                     seen.add(e.to_id)
                     fresh.append(e.to_id)
                 kept[e.key] = e
-            nodes = self._nodes(fresh)
-            frontier = sorted(
-                i for i in fresh if i in nodes and nodes[i].type is SubjectType.ENTERPRISE
-            )
+            frontier = sorted(i for i in fresh if type_of_id(i) is SubjectType.ENTERPRISE)
             types = CONTROL_FURTHER
             if not frontier:
                 break
@@ -291,12 +286,9 @@ class GraphBackend(abc.ABC):
                 for here, there in ((e.from_id, e.to_id), (e.to_id, e.from_id)):
                     if dist[side].get(here) == level - 1 and there not in dist[side]:
                         reached.setdefault(there, []).append((e, here))
-            if kinds is not None and reached:
-                nodes = self._nodes(list(reached))
+            if kinds is not None:
                 reached = {
-                    n: p
-                    for n, p in reached.items()
-                    if n in (a, b) or (n in nodes and nodes[n].type in kinds)
+                    n: p for n, p in reached.items() if n in (a, b) or type_of_id(n) in kinds
                 }
             for n, via in reached.items():
                 dist[side][n] = level
