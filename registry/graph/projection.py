@@ -61,6 +61,26 @@ CALL (s, r) {{
 }}
 MERGE (s)-[:{RECORD_REL}]->(r)
 """
+# rebuild only, into an emptied graph: no stale links to remove, and each edge is new (fold
+# gives one row per (type, from, to)), so CREATE spares MERGE's scan of dense nodes' edges
+BULK_RECORDS = f"""
+UNWIND $rows AS row
+MATCH (s:{SUBJECT_LABEL} {{id: row.entity}})
+MERGE (r:{RECORD_LABEL} {{key: row.key}})
+SET r.source = row.source, r.record_id = row.record_id, r.version = row.version,
+    r.type = row.type
+CREATE (s)-[:{RECORD_REL}]->(r)
+"""
+CREATE_EDGES = {
+    t: f"""
+UNWIND $rows AS row
+MATCH (a:{SUBJECT_LABEL} {{id: row.from}})
+MATCH (b:{SUBJECT_LABEL} {{id: row.to}})
+CREATE (a)-[e:{t.value}]->(b)
+SET e = row.props
+"""
+    for t in RelationshipType
+}
 DELETE_SUBJECT_EDGES = f"""
 UNWIND $ids AS id
 MATCH (s:{SUBJECT_LABEL} {{id: id}})-[r]-(:{SUBJECT_LABEL})

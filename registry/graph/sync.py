@@ -24,7 +24,9 @@ from graph_schema.subject_types import SubjectType
 from registry.graph.folding import fold_edges
 from registry.graph.neo4j_conn import Neo4jSettings, read, unreachable_as_unavailable
 from registry.graph.projection import (
+    BULK_RECORDS,
     CLEAR_BATCH,
+    CREATE_EDGES,
     DELETE_SUBJECT_EDGES,
     DELETE_SUBJECTS,
     DETACH_RECORDS,
@@ -270,11 +272,14 @@ class Neo4jProjector:
         stubs = sorted(self.store.iter_record_stubs(), key=lambda st: st.entity_id)
         records = [record_row(s) for s in stubs]
         del stubs
-        report.elements += 2 * self._bulk(UPSERT_RECORDS, records, "records", progress, weight=2)
+        report.elements += 2 * self._bulk(BULK_RECORDS, records, "records", progress, weight=2)
         del records
         edges = fold_edges(self.store.iter_entity_edges())
         for rel, rows in edges_by_type(edges).items():
-            report.elements += self._bulk(MERGE_EDGES[rel], rows, "relationships", progress)
+            # one writer: two would deadlock on the relationship groups of dense nodes
+            report.elements += self._bulk(
+                CREATE_EDGES[rel], rows, "relationships", progress, writers=1
+            )
         with (
             unreachable_as_unavailable(self.settings),
             self.driver.session(database=self.settings.database) as session,
@@ -293,10 +298,11 @@ class Neo4jProjector:
         stage: str,
         progress: Progress | None,
         weight: int = 1,
+        writers: int = BULK_WRITERS,
     ) -> int:
-        """Write ``rows`` in chunks, two transactions at a time: Neo4j then uses both cores
-        while this process prepares the next chunk. Deadlocks between the two (rare: rows are
-        sorted by subject) are retried by ``execute_write``."""
+        """Write ``rows`` in chunks, ``writers`` transactions at a time: Neo4j then uses both
+        cores while this process prepares the next chunk. Deadlocks between them (rare:
+        rows are sorted by subject) are retried by ``execute_write``."""
 
         def write(tx: ManagedTransaction, chunk: list[dict[str, Any]]) -> None:
             tx.run(query, rows=chunk).consume()
@@ -309,7 +315,7 @@ class Neo4jProjector:
         chunks = [rows[i : i + BULK_CHUNK] for i in range(0, len(rows), BULK_CHUNK)]
         with (
             unreachable_as_unavailable(self.settings),
-            ThreadPoolExecutor(BULK_WRITERS, thread_name_prefix="graph-bulk") as pool,
+            ThreadPoolExecutor(writers, thread_name_prefix="graph-bulk") as pool,
         ):
             for done in pool.map(run, chunks):
                 if progress is not None:
