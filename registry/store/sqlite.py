@@ -31,6 +31,7 @@ from registry.store.base import (
 )
 from registry.store.graph_rows import GraphStore
 from registry.store.sqlite_graph import SQLiteGraphReads
+from registry.store.sqlite_search import SQLiteSearchIndex
 
 SCHEMA_VERSION = "1"
 
@@ -116,7 +117,7 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class SQLiteStore(SQLiteGraphReads, GraphStore):
+class SQLiteStore(SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
     """SQLite implementation of :class:`Store`; one connection per thread."""
 
     def __init__(self, directory: Path | str) -> None:
