@@ -401,10 +401,11 @@ class SQLiteStore(SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
         for source, ids in by_source.items():
             for chunk in _chunks(list(dict.fromkeys(ids)), 400):
                 marks = ",".join("?" * len(chunk))
-                for col in ("from_record_id", "to_record_id"):
+                # name the index: the planner otherwise walks the primary key by source alone
+                for col, index in (("from_record_id", "rel_from"), ("to_record_id", "rel_to")):
                     for row in self._conn.execute(
-                        f"SELECT {self._REL_COLS} FROM relationships WHERE source=? AND "
-                        f"{col} IN ({marks}) AND retracted=0",
+                        f"SELECT {self._REL_COLS} FROM relationships INDEXED BY {index} "
+                        f"WHERE source=? AND {col} IN ({marks}) AND retracted=0",
                         [source, *chunk],
                     ):
                         rel = self._rel(row)
