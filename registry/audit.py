@@ -257,6 +257,9 @@ class AuditLog:
         out: list[AuditEntry] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # holding the write lock now: another process (an API worker) may have appended
+            # since the head was cached, so take the head as it is (one index lookup)
+            seq, prev = self._read_head()
             for r in batch:
                 seq += 1
                 fields: dict[str, Any] = {

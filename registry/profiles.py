@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from registry.store.base import RecordKey, RecordVersion, Store
+from registry.store.graph_rows import GraphStore
 from registry.survivorship import Candidate, SurvivorshipRules, golden_attributes
 
 
@@ -75,7 +75,7 @@ def _display_name(golden: dict[str, Any]) -> str | None:
 
 
 def build_profile(
-    store: Store, entity_id: str, rules: SurvivorshipRules, as_of_seq: int | None = None
+    store: GraphStore, entity_id: str, rules: SurvivorshipRules, as_of_seq: int | None = None
 ) -> Profile | None:
     """The profile of an entity, current or as of ``as_of_seq``; None if it did not exist."""
     entity = store.get_entity(entity_id)
@@ -127,37 +127,42 @@ def build_profile(
         as_of_seq=seq,
         attributes=attrs,
         records=by_source,
-        relationships=relationships_of(store, records, entity_id) if as_of_seq is None else [],
+        relationships=relationships_of(store, entity_id) if as_of_seq is None else [],
         quality=quality,
     )
 
 
-def relationships_of(
-    store: Store, records: list[RecordVersion], entity_id: str
-) -> list[RelationshipView]:
-    """Declared relationships touching the entity's records, with the other end resolved."""
-    keys = {rv.key for rv in records}
+def relationships_of(store: GraphStore, entity_id: str) -> list[RelationshipView]:
+    """Declared relationships touching the entity's current records, with the subject at the
+    other end (one per type, direction and other subject).
+
+    Read from the subject-graph rows (:meth:`GraphReads.entity_edges`: a few index lookups
+    whatever the size of the city), so a relationship whose other record belongs to no
+    subject (ingested without resolution) is not listed."""
+    rows = sorted(
+        store.entity_edges([entity_id]),
+        key=lambda r: (r.source, r.type, r.from_record, r.to_record),
+    )
+    others = store.get_entities(
+        {r.to_entity if r.from_entity == entity_id else r.from_entity for r in rows}
+    )
     out: dict[tuple[str, str, str | None], RelationshipView] = {}
-    for rel in store.relationships_of_records(keys):
-        outgoing = RecordKey(rel.source, rel.from_record_id) in keys
-        other_key = RecordKey(rel.source, rel.to_record_id if outgoing else rel.from_record_id)
-        other = store.get_record(other_key)
-        if other is None or other.retracted:
-            continue
-        other_entity = store.get_entity(other.entity_id) if other.entity_id else None
-        other_id = other_entity.entity_id if other_entity else None
-        if other_id == entity_id:
+    for row in rows:
+        outgoing = row.from_entity == entity_id
+        other_id = row.to_entity if outgoing else row.from_entity
+        other = others.get(other_id)
+        if other_id == entity_id or other is None:
             continue
         view = RelationshipView(
-            type=rel.type,
+            type=row.type,
             direction="out" if outgoing else "in",
             other_id=other_id,
             other_type=other.subject_type.value,
-            other_name=_display_name(other_entity.golden) if other_entity else None,
-            attrs=rel.attrs,
-            source=rel.source,
-            from_record_id=rel.from_record_id,
-            to_record_id=rel.to_record_id,
+            other_name=_display_name(other.golden),
+            attrs=row.attrs,
+            source=row.source,
+            from_record_id=row.from_record,
+            to_record_id=row.to_record,
         )
-        out.setdefault((rel.type, view.direction, other_id), view)
+        out.setdefault((row.type, view.direction, other_id), view)
     return sorted(out.values(), key=lambda v: (v.type, v.direction, v.other_id or ""))
