@@ -6,6 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 PERSONS ?= 20000
 
 .PHONY: install run test pytest lint bench neo4j clean
@@ -21,6 +22,7 @@ install: $(UV)
 # The main job on the embedded default store.
 run: install
 	$(BIN)/registry demo run --city demo-city --store registry-data --persons $(PERSONS)
+	$(BIN)/registry serve --store registry-data --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

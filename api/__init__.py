@@ -1,0 +1,1 @@
+"""The HTTP API over :mod:`registry` (FastAPI, every route under ``/v1``): see :mod:`api.app`."""

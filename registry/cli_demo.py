@@ -63,6 +63,11 @@ def register(app: typer.Typer, console: Console) -> None:
         store.mkdir(parents=True, exist_ok=True)
         rules = Path(__file__).parent / "demo" / "survivorship.toml"
         (store / "survivorship.toml").write_text(rules.read_text(encoding="utf-8"))
+        # each department's mapping, installed for pushes over the API (POST /v1/sources/…)
+        (store / "mappings").mkdir(exist_ok=True)
+        for src in manifest["sources"]:
+            text = (out_dir / src["mapping"]).read_text(encoding="utf-8")
+            (store / "mappings" / f"{src['name']}.toml").write_text(text, encoding="utf-8")
         # with REGISTRY_NEO4J_* set the graph is loaded once at the end, not after every file
         reg = Registry(store, neo4j=Neo4jSettings.from_env(), auto_graph_sync=False)
         started = time.perf_counter()
