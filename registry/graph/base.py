@@ -105,11 +105,8 @@ class GraphBackend(abc.ABC):
         ``subject_types`` are neither returned nor passed through; at most ``limit``."""
         _check_range("hops", hops, 1, MAX_HOPS)
         _check_range("limit", limit, 1, MAX_NODES)
-        start = self.node(subject_id)
-        if start is None:
-            return None
         types, kinds = _types(rel_types), _kinds(subject_types)
-        distance = {subject_id: 0}
+        distance = {subject_id: 0}  # an unknown centre has no edges, and no node at the end
         frontier = [subject_id]
         kept: dict[str, GraphEdge] = {}
         truncated = False
@@ -138,6 +135,8 @@ class GraphBackend(abc.ABC):
                     kept[e.key] = e
             frontier = fresh
         all_nodes = self._nodes(list(distance))
+        if subject_id not in all_nodes:
+            return None
         ordered = sorted(distance, key=lambda i: (distance[i], i))
         return Neighbourhood(
             center=subject_id,

@@ -64,7 +64,7 @@ def display_name(golden: dict[str, Any]) -> str | None:
 
 
 def node_of(entity: Entity) -> GraphNode:
-    return GraphNode(
+    return GraphNode.model_construct(  # an Entity's fields are already typed
         id=entity.entity_id,
         type=entity.subject_type,
         name=display_name(entity.golden),

@@ -19,14 +19,16 @@ from registry.graph.base import MAX_PATH_HOPS, Direction, GraphBackend
 from registry.graph.model import GraphEdge, GraphNode, GraphPath
 from registry.graph.neo4j_conn import Neo4jSettings, read
 
+# One record per query, holding a list of rows: the Python driver pays a socket read and a
+# message decode per record, which cost more than the rows themselves (~25 µs per row).
 _NODES = f"""
 UNWIND $ids AS id
 MATCH (s:{SUBJECT_LABEL} {{id: id}})
-RETURN s.id AS id, s.type AS type, s.name AS name, s.golden AS golden
+RETURN collect([s.id, s.type, s.name, s.golden]) AS rows
 """
 _EDGE_FIELDS = """
-type(r) AS type, startNode(r).id AS from_id, endNode(r).id AS to_id, r.since AS since,
-r.until AS until, r.role AS role, r.share AS share, r.sources AS sources
+collect([type(r), startNode(r).id, endNode(r).id, r.since, r.until, r.role, r.share,
+         r.sources]) AS rows
 """
 _PATTERNS = {
     "both": f"(s:{SUBJECT_LABEL} {{id: id}})-[r]-(o:{SUBJECT_LABEL})",
@@ -71,6 +73,21 @@ def _edge(row: Any) -> GraphEdge:
     )
 
 
+def _edge_of(row: list[Any]) -> GraphEdge:
+    """An edge from a collected row; the values were checked when the projection wrote them."""
+    share = row[6]
+    return GraphEdge.model_construct(
+        type=RelationshipType(row[0]),
+        from_id=row[1],
+        to_id=row[2],
+        since=row[3],
+        until=row[4],
+        role=row[5],
+        share=None if share is None else float(share),
+        sources=tuple(row[7] or ()),
+    )
+
+
 class Neo4jGraph(GraphBackend):
     """Graph queries answered by Neo4j (when ``REGISTRY_NEO4J_URI`` is set)."""
 
@@ -89,14 +106,15 @@ class Neo4jGraph(GraphBackend):
     def _nodes(self, ids: Collection[str]) -> dict[str, GraphNode]:
         if not ids:
             return {}
+        records = self._read(_NODES, ids=list(ids))
         return {
-            row["id"]: GraphNode(
-                id=row["id"],
-                type=SubjectType(row["type"]),
-                name=row["name"],
-                golden=json.loads(row["golden"]) if row["golden"] else {},
+            row[0]: GraphNode.model_construct(
+                id=row[0],
+                type=SubjectType(row[1]),
+                name=row[2],
+                golden=json.loads(row[3]) if row[3] else {},
             )
-            for row in self._read(_NODES, ids=list(ids))
+            for row in (records[0]["rows"] if records else [])
         }
 
     def _edges(
@@ -108,7 +126,8 @@ class Neo4jGraph(GraphBackend):
         if not ids:
             return []
         wanted = None if types is None else sorted(t.value for t in types)
-        return [_edge(row) for row in self._read(_EDGES[direction], ids=list(ids), types=wanted)]
+        records = self._read(_EDGES[direction], ids=list(ids), types=wanted)
+        return [_edge_of(row) for row in (records[0]["rows"] if records else [])]
 
     def _shortest(
         self,

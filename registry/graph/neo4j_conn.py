@@ -70,6 +70,10 @@ def unreachable_as_unavailable(settings: Neo4jSettings) -> Iterator[None]:
     """Turn driver connection failures into :class:`GraphUnavailable` naming the server."""
     try:
         yield
+    except neo4j_errors.TransientError as exc:
+        if "MemoryPoolOutOfMemory" in (exc.code or ""):
+            raise GraphUnavailable(f"Neo4j at {settings.uri} ran out of memory: {exc}") from exc
+        raise GraphUnavailable(f"Neo4j at {settings.uri} is unavailable: {exc}") from exc
     except neo4j_errors.AuthError as exc:
         raise GraphUnavailable(f"Neo4j at {settings.uri} refused the credentials: {exc}") from exc
     except UNREACHABLE as exc:

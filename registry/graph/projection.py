@@ -102,7 +102,9 @@ WRITE_CURSOR = f"""
 MERGE (m:{SYNC_LABEL} {{name: $name}})
 SET m.seq = $seq, m.store = $store, m.at = $at
 """
-CLEAR_BATCH = "MATCH (n) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS deleted"
+# relationships first: detaching a batch of dense nodes could exceed the transaction memory
+CLEAR_RELATIONSHIPS = "MATCH ()-[r]->() WITH r LIMIT $n DELETE r RETURN count(*) AS deleted"
+CLEAR_NODES = "MATCH (n) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS deleted"
 COUNT_SUBJECTS = f"MATCH (s:{SUBJECT_LABEL}) RETURN s.type AS type, count(*) AS n"
 ALL_SUBJECTS = f"MATCH (s:{SUBJECT_LABEL}) RETURN s.id AS id, s.updated_seq AS updated_seq"
 ALL_RECORDS = f"""

@@ -25,7 +25,8 @@ from registry.graph.folding import fold_edges
 from registry.graph.neo4j_conn import Neo4jSettings, read, unreachable_as_unavailable
 from registry.graph.projection import (
     BULK_RECORDS,
-    CLEAR_BATCH,
+    CLEAR_NODES,
+    CLEAR_RELATIONSHIPS,
     CREATE_EDGES,
     DELETE_SUBJECT_EDGES,
     DELETE_SUBJECTS,
@@ -249,13 +250,15 @@ class Neo4jProjector:
         """Delete everything in the graph database, in bounded transactions."""
         deleted = 0
         with unreachable_as_unavailable(self.settings):
-            while True:
-                rows, _, _ = self.driver.execute_query(
-                    CLEAR_BATCH, {"n": BULK_CHUNK}, database_=self.settings.database
-                )
-                if not rows or rows[0]["deleted"] == 0:
-                    return deleted
-                deleted += int(rows[0]["deleted"])
+            for query in (CLEAR_RELATIONSHIPS, CLEAR_NODES):
+                while True:
+                    rows, _, _ = self.driver.execute_query(
+                        query, {"n": BULK_CHUNK}, database_=self.settings.database
+                    )
+                    if not rows or rows[0]["deleted"] == 0:
+                        break
+                    deleted += int(rows[0]["deleted"])
+        return deleted
 
     def rebuild(self, progress: Progress | None = None) -> SyncReport:
         """Empty the graph and load the registry's current state in bulk."""
