@@ -138,7 +138,8 @@ class GraphBackend(abc.ABC):
         if subject_id not in all_nodes:
             return None
         ordered = sorted(distance, key=lambda i: (distance[i], i))
-        return Neighbourhood(
+        # built from models already made: no second validation of up to 500 nodes and edges
+        return Neighbourhood.model_construct(
             center=subject_id,
             hops=hops,
             nodes=[all_nodes[i] for i in ordered if i in all_nodes],
@@ -251,7 +252,7 @@ class GraphBackend(abc.ABC):
                 break
         nodes = self._nodes(seen)
         edges = [e for e in kept.values() if e.from_id in nodes and e.to_id in nodes]
-        return ControlNetwork(
+        return ControlNetwork.model_construct(
             person=person,
             depth=depth,
             nodes=[nodes[i] for i in sorted(nodes)],

@@ -35,10 +35,14 @@ def fold_edges(rows: Iterable[EdgeRow]) -> list[GraphEdge]:
         grouped.setdefault((rel.value, a, b), []).append(row)
     edges: list[GraphEdge] = []
     for (rel_type, a, b), declared in sorted(grouped.items()):
-        declared.sort(key=lambda r: (r.source, r.from_record, r.to_record))
         attrs: dict[str, Any] = {}
+        if len(declared) > 1:
+            declared.sort(key=lambda r: (r.source, r.from_record, r.to_record))
         for row in declared:
-            attrs.update({k: v for k, v in row.attrs.items() if k in EDGE_ATTRS and v is not None})
+            if row.attrs:
+                attrs.update(
+                    {k: v for k, v in row.attrs.items() if k in EDGE_ATTRS and v is not None}
+                )
         share = attrs.get("share")
         edges.append(  # built from checked values: skip validation (320k edges per 100k city)
             GraphEdge.model_construct(

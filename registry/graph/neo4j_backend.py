@@ -8,9 +8,10 @@ query is a bounded integer (a path length, which Cypher cannot take as a paramet
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from typing import Any
+
+import orjson
 
 from graph_schema.neo4j_schema import SUBJECT_LABEL
 from graph_schema.relationships import RelationshipType
@@ -112,7 +113,7 @@ class Neo4jGraph(GraphBackend):
                 id=row[0],
                 type=SubjectType(row[1]),
                 name=row[2],
-                golden=json.loads(row[3]) if row[3] else {},
+                golden=orjson.loads(row[3]) if row[3] else {},
             )
             for row in (records[0]["rows"] if records else [])
         }
