@@ -24,8 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from graph_schema.fields import field_level, national_id_field
 from graph_schema.subject_types import SubjectType
-from registry.access import AccessPolicy
+from registry.access import AccessPolicy, in_clear
 from registry.clients import Client, Role
 from registry.graph.folding import NAME_ATTRS
 from registry.graph.model import GraphNode
@@ -90,6 +91,29 @@ class Grader:
         """``wanted`` (default: every type) narrowed to the types the client may read."""
         pool = list(SubjectType) if wanted is None else list(wanted)
         return [t for t in SubjectType if t in pool and self.can_see(t)]
+
+    def searchable_by(
+        self, criteria: Iterable[str], wanted: Iterable[SubjectType] | None = None
+    ) -> tuple[list[SubjectType], list[str]]:
+        """The visible types whose fields behind every search criterion the client could
+        read in clear, and the reasons each other type was left out. Searching by a value
+        is reading it: an L2 client that may not see phone numbers may not find who owns
+        one either (``identifier`` is the type's national identifier)."""
+        purpose_ok = self.purpose is not None and self.purpose_problem is None
+        allowed: list[SubjectType] = []
+        refused: list[str] = []
+        for t in self.visible_types(wanted):
+            fields = [national_id_field(t) if c == "identifier" else c for c in criteria]
+            blocked = [
+                f for f in fields if not in_clear(self.client, field_level(t, f), purpose_ok)
+            ]
+            if blocked:
+                level = max(field_level(t, f) for f in blocked)
+                need = f"clearance L{int(level)}" + (" and a valid X-Purpose" if level >= 3 else "")
+                refused.append(f"searching {t.value} by {', '.join(blocked)} needs {need}")
+            else:
+                allowed.append(t)
+        return allowed, refused
 
     # -- values --------------------------------------------------------------------------
     def values(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from api.deps import GraderDep, RegistryDep, require_type
-from api.errors import invalid, problem_responses
+from api.errors import ApiError, invalid, problem_responses
 from api.models import SearchHitOut, SearchResults
 from api.params import TypesFilter
 from api.responses import respond
@@ -35,15 +35,25 @@ def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     """Subjects matching any of the criteria, best first, values graded. Asking for a `type`
-    the client may not read is a 403; without `type`, every granted type is searched."""
+    the client may not read is a 403; without `type`, every granted type is searched.
+    Searching by a value is reading it: a criterion whose field the client could not read in
+    clear for a type (e.g. a person's phone below L3, or without a valid `X-Purpose`) leaves
+    that type out, and is a 403 naming the field and grant when no type is left or the type
+    was asked for."""
     for t in types or ():
         require_type(grader, t, " (asked for in `type`)")
     if name is None and identifier is None and phone is None and address is None:
         raise invalid("query", "missing", "give at least one of name, identifier, phone, address")
+    given = {"name": name, "identifier": identifier, "phone": phone, "address": address}
+    searchable, refused = grader.searchable_by(
+        [k for k, v in given.items() if v is not None], types
+    )
+    if not searchable or (types and refused):
+        raise ApiError(403, "; ".join(refused) or "no subject type may be searched")
     try:
         hits = registry.search(
             name=name, identifier=identifier, phone=phone, address=address,
-            types=grader.visible_types(types), limit=limit,
+            types=searchable, limit=limit,
         )  # fmt: skip
     except ValueError as exc:
         raise invalid("query", "value_error", str(exc)) from None

@@ -18,24 +18,45 @@ from tests.api.conftest import (
 )
 
 
-def test_search_by_identifier_masks_the_hit(api: TestClient, city: City) -> None:
+def test_search_by_identifier_needs_the_grant_to_read_it(api: TestClient, city: City) -> None:
+    """Searching by a value is reading it: an L2 client cannot learn whose id number it
+    holds; an L3 client with a purpose finds the person, values graded."""
     person = full_person(city.store)
     params = {"identifier": person.golden["id_number"]}
     r = api.get("/v1/search", params=params, headers=auth(city.keys.dept2))
     assert r.status_code == 200, r.text
-    hit = r.json()["hits"][0]
+    assert all(h["type"] != "person" for h in r.json()["hits"])
+    asked = api.get(
+        "/v1/search", params={**params, "type": "person"}, headers=auth(city.keys.dept2)
+    )
+    assert_problem(asked, 403)
+    assert "searching person by id_number needs clearance L3 and a valid X-Purpose" in asked.text
+    no_purpose = api.get(
+        "/v1/search", params={**params, "type": "person"}, headers=auth(city.keys.dept3)
+    )
+    assert_problem(no_purpose, 403)
+    found = api.get("/v1/search", params=params, headers=auth(city.keys.dept3, PURPOSE))
+    assert found.status_code == 200, found.text
+    hit = found.json()["hits"][0]
     assert hit["id"] == person.entity_id and "identifier" in hit["matched"]
+    assert hit["golden"]["id_number"] == person.golden["id_number"]
+
+
+def test_search_by_name_masks_the_hits(api: TestClient, city: City) -> None:
+    person = full_person(city.store)
+    r = api.get("/v1/search", params={"name": person.golden["name"], "type": "person"},
+                headers=auth(city.keys.dept2))  # fmt: skip
+    assert r.status_code == 200, r.text
+    hit = next(h for h in r.json()["hits"] if h["id"] == person.entity_id)
     assert hit["golden"]["id_number"] == mask_id_number(person.golden["id_number"])
     assert hit["golden"]["birth_date"] == mask_date(person.golden["birth_date"])
     assert not leaked(r.json(), person_secrets(city.store))
-    clear = api.get("/v1/search", params=params, headers=auth(city.keys.dept3, PURPOSE)).json()
-    assert clear["hits"][0]["golden"]["id_number"] == person.golden["id_number"]
 
 
 def test_search_by_name_leaves_out_hidden_types(api: TestClient, city: City) -> None:
     person = full_person(city.store)
     by_address = {"address": person.golden["address"], "limit": 100}
-    mine = api.get("/v1/search", params=by_address, headers=auth(city.keys.admin)).json()
+    mine = api.get("/v1/search", params=by_address, headers=auth(city.keys.admin, PURPOSE)).json()
     assert {"person", "building"} <= {h["type"] for h in mine["hits"]}
     theirs = api.get("/v1/search", params=by_address, headers=auth(city.keys.analyst))
     assert theirs.status_code == 200 and theirs.json()["hits"]
