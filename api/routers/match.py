@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from api.deps import GraderDep, RegistryDep, require_type
-from api.errors import invalid, problem_responses
+from api.errors import ApiError, invalid, problem_responses
 from api.models import MatchCandidateOut, MatchRequest, MatchResultOut
 from api.responses import respond
+from graph_schema.fields import field_spec
 
 router = APIRouter(prefix="/v1", tags=["match"])
 
@@ -24,6 +25,11 @@ def match(body: MatchRequest, registry: RegistryDep, grader: GraderDep) -> Respo
     of a candidate is graded (the probe is echoed as normalised, being the caller's own)."""
     st = body.subject_type
     require_type(grader, st)
+    # probing with a value is reading it: only fields the client could read in clear
+    known = [f for f in body.fields if field_spec(st, f) is not None]  # others: 422 below
+    allowed, refused = grader.searchable_by(known, [st])
+    if not allowed:
+        raise ApiError(403, "; ".join(refused).replace("searching", "matching"))
     try:
         result = registry.match(st, body.fields, limit=body.limit, threshold=body.threshold)
     except ValueError as exc:

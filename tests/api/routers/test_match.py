@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from registry.access import mask_id_number
 from tests.api.conftest import (
     PURPOSE,
     City,
@@ -29,21 +28,37 @@ def probe_of(person_golden: dict) -> dict:
     }
 
 
-def test_match_candidates_are_graded(api: TestClient, city: City) -> None:
+def test_match_probe_fields_need_the_grant_to_read_them(api: TestClient, city: City) -> None:
+    """Probing with a birth date and phone is reading them: an L2 client, or an L3 one
+    without a purpose, is refused; with the grant the candidates come back graded."""
     person = full_person(city.store)
-    r = api.post("/v1/match", json=probe_of(person.golden), headers=auth(city.keys.dept2))
+    refused = api.post("/v1/match", json=probe_of(person.golden), headers=auth(city.keys.dept2))
+    assert (
+        "matching person by birth_date, phone needs clearance L3"
+        in assert_problem(refused, 403)["detail"]
+    )
+    no_purpose = api.post("/v1/match", json=probe_of(person.golden), headers=auth(city.keys.dept3))
+    assert_problem(no_purpose, 403)
+    r = api.post("/v1/match", json=probe_of(person.golden), headers=auth(city.keys.dept3, PURPOSE))
     assert r.status_code == 200, r.text
-    body = r.json()
-    top = body["candidates"][0]
+    top = r.json()["candidates"][0]
     assert top["id"] == person.entity_id and top["decision"] in ("match", "review")
-    assert top["golden"]["id_number"] == mask_id_number(person.golden["id_number"])
+    assert top["golden"]["id_number"] == person.golden["id_number"]
     compared = {f["feature"]: f for f in top["features"]}
-    assert compared["phone"]["right"] != person.golden["phone"]
-    secrets = person_secrets(city.store) - {person.golden["phone"]}  # the probe's own phone
-    assert not leaked(body["candidates"], secrets | {person.golden["id_number"]})
-    clear = api.post("/v1/match", json=probe_of(person.golden),
-                     headers=auth(city.keys.dept3, PURPOSE)).json()  # fmt: skip
-    assert clear["candidates"][0]["golden"]["id_number"] == person.golden["id_number"]
+    assert compared["phone"]["left"] == person.golden["phone"]
+
+
+def test_match_by_name_alone_is_open_to_l2_and_masks_candidates(
+    api: TestClient, city: City
+) -> None:
+    person = full_person(city.store)
+    probe = {"subject_type": "person", "fields": {"name": person.golden["name"]}, "threshold": 0.0}
+    r = api.post("/v1/match", json=probe, headers=auth(city.keys.dept2))
+    assert r.status_code == 200, r.text
+    assert not leaked(r.json()["candidates"], person_secrets(city.store))
+    for c in r.json()["candidates"]:
+        if "id_number" in c["golden"]:
+            assert c["golden"]["id_number"].count("*") == 8
 
 
 def test_match_refuses_hidden_types_and_unknown_fields(api: TestClient, city: City) -> None:
