@@ -112,6 +112,7 @@ class Registry:
             self._graph_failed_at = time.monotonic()
             return None
         self.graph_error = None
+        self.graph.reachable_again()
         return report
 
     def _syncing(self, progress: Callable[[int], None] | None) -> Callable[[int], None] | None:

@@ -69,6 +69,9 @@ class GraphBackend(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
+    def reachable_again(self) -> None:  # noqa: B027 - optional hook
+        """The server answered elsewhere (a sync succeeded): stop failing fast."""
+
     # -- queries (final) -------------------------------------------------------------------
     def node(self, subject_id: str) -> GraphNode | None:
         return self._nodes([subject_id]).get(subject_id)

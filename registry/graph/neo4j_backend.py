@@ -8,6 +8,7 @@ query is a bounded integer (a path length, which Cypher cannot take as a paramet
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ import orjson
 from graph_schema.neo4j_schema import SUBJECT_LABEL
 from graph_schema.relationships import RelationshipType
 from graph_schema.subject_types import SubjectType
-from registry.graph.base import MAX_PATH_HOPS, Direction, GraphBackend
+from registry.graph.base import MAX_PATH_HOPS, Direction, GraphBackend, GraphUnavailable
 from registry.graph.model import GraphEdge, GraphNode, GraphPath
 from registry.graph.neo4j_conn import Neo4jSettings, read
 
@@ -59,6 +60,7 @@ RETURN [n IN nodes(p) | n.id] AS nodes,
        AS edges
 """
 PATH_CAP = 5000
+RETRY_AFTER = 15.0  # seconds reads fail fast after Neo4j was found unreachable
 
 
 def _edge(row: Any) -> GraphEdge:
@@ -97,12 +99,26 @@ class Neo4jGraph(GraphBackend):
     def __init__(self, settings: Neo4jSettings) -> None:
         self.settings = settings
         self.driver = settings.driver()
+        self._down_until = 0.0
+        self._down_reason = ""
 
     def close(self) -> None:
         self.driver.close()
 
+    def reachable_again(self) -> None:
+        self._down_until = 0.0
+
     def _read(self, query: str, **params: Any) -> list[Any]:
-        return read(self.driver, self.settings, query, **params)
+        """Run a read; after Neo4j was found unreachable, fail at once for ``RETRY_AFTER``
+        seconds instead of letting every request wait out the driver's retries (~7 s)."""
+        if time.monotonic() < self._down_until:
+            raise GraphUnavailable(f"{self._down_reason} (not retried for {RETRY_AFTER:.0f} s)")
+        try:
+            return read(self.driver, self.settings, query, **params)
+        except GraphUnavailable as exc:
+            self._down_until = time.monotonic() + RETRY_AFTER
+            self._down_reason = str(exc)
+            raise
 
     def _nodes(self, ids: Collection[str]) -> dict[str, GraphNode]:
         if not ids:

@@ -172,3 +172,25 @@ def test_control_network(city: City) -> None:
     shallow = reg.graph.control_network(ids["alice"], depth=1)
     assert shallow is not None
     assert names(ids, [n.id for n in shallow.nodes]) == {"alice", "aliceco"}
+
+
+def test_reads_fail_fast_while_neo4j_is_down() -> None:
+    """After one failed read, the next ones answer GraphUnavailable at once (an API answers
+    503 without waiting out the driver's retries) until a sync sees Neo4j again."""
+    from registry.graph.base import GraphUnavailable
+    from registry.graph.neo4j_backend import Neo4jGraph
+    from registry.graph.neo4j_conn import Neo4jSettings
+    from tests.neo4j_server import free_port
+
+    graph = Neo4jGraph(Neo4jSettings(uri=f"bolt://127.0.0.1:{free_port()}"))
+    try:
+        with pytest.raises(GraphUnavailable, match="unreachable"):
+            graph.neighbourhood("P-00000001")
+        with pytest.raises(GraphUnavailable, match="not retried for"):
+            graph.subject("P-00000001")
+        graph.reachable_again()
+        with pytest.raises(GraphUnavailable) as again:
+            graph.node("P-00000001")
+        assert "not retried" not in str(again.value)
+    finally:
+        graph.close()
