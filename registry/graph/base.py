@@ -66,6 +66,13 @@ class GraphBackend(abc.ABC):
     ) -> list[GraphEdge]:
         """Edges with an end in ``ids`` (``out``: starting there, ``in``: ending there)."""
 
+    def _expand(
+        self, ids: Collection[str], types: frozenset[RelationshipType] | None
+    ) -> tuple[list[GraphEdge], dict[str, GraphNode]]:
+        """One hop: the edges of ``ids`` and any nodes the backend got for free on the way
+        (Neo4j returns both ends' nodes in the same round trip; SQLite returns none)."""
+        return self._edges(ids, types), {}
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
@@ -112,11 +119,13 @@ class GraphBackend(abc.ABC):
         distance = {subject_id: 0}  # an unknown centre has no edges, and no node at the end
         frontier = [subject_id]
         kept: dict[str, GraphEdge] = {}
+        known: dict[str, GraphNode] = {}
         truncated = False
         for hop in range(1, hops + 1):
             if not frontier or truncated:
                 break
-            edges = self._edges(frontier, types)
+            edges, got = self._expand(frontier, types)
+            known.update(got)
             reached = {
                 e.other(f)
                 for e in edges
@@ -137,7 +146,8 @@ class GraphBackend(abc.ABC):
                 if e.from_id in distance and e.to_id in distance:
                     kept[e.key] = e
             frontier = fresh
-        all_nodes = self._nodes(list(distance))
+        missing = [i for i in distance if i not in known]
+        all_nodes = {**known, **self._nodes(missing)} if missing else known
         if subject_id not in all_nodes:
             return None
         ordered = sorted(distance, key=lambda i: (distance[i], i))

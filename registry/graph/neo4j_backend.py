@@ -47,6 +47,16 @@ RETURN {_EDGE_FIELDS}
 """
     for direction, pattern in _PATTERNS.items()
 }
+# a hop with both ends' nodes in the same answer: the nodes are already at hand
+_EXPAND = f"""
+UNWIND $ids AS id
+MATCH (s:{SUBJECT_LABEL} {{id: id}})-[r]-(o:{SUBJECT_LABEL})
+WHERE $types IS NULL OR type(r) IN $types
+WITH collect(DISTINCT r) AS rels, collect(DISTINCT o) + collect(DISTINCT s) AS ends
+RETURN [r IN rels | [type(r), startNode(r).id, endNode(r).id, r.since, r.until, r.role,
+                     r.share, r.sources]] AS rows,
+       [n IN ends | [n.id, n.type, n.name, n.golden]] AS nodes
+"""
 _SHORTEST = f"""
 MATCH (a:{SUBJECT_LABEL} {{id: $a}}), (b:{SUBJECT_LABEL} {{id: $b}})
 MATCH p = allShortestPaths((a)-[*..%d]-(b))
@@ -124,15 +134,18 @@ class Neo4jGraph(GraphBackend):
         if not ids:
             return {}
         records = self._read(_NODES, ids=list(ids))
-        return {
-            row[0]: GraphNode.model_construct(
-                id=row[0],
-                type=SubjectType(row[1]),
-                name=row[2],
-                golden=orjson.loads(row[3]) if row[3] else {},
-            )
-            for row in (records[0]["rows"] if records else [])
-        }
+        return _nodes_of(records[0]["rows"] if records else [])
+
+    def _expand(
+        self, ids: Collection[str], types: frozenset[RelationshipType] | None
+    ) -> tuple[list[GraphEdge], dict[str, GraphNode]]:
+        if not ids:
+            return [], {}
+        wanted = None if types is None else sorted(t.value for t in types)
+        records = self._read(_EXPAND, ids=list(ids), types=wanted)
+        if not records:
+            return [], {}
+        return [_edge_of(row) for row in records[0]["rows"]], _nodes_of(records[0]["nodes"])
 
     def _edges(
         self,
@@ -169,6 +182,19 @@ class Neo4jGraph(GraphBackend):
             GraphPath(nodes=list(r["nodes"]), edges=[_edge(e) for e in r["edges"]]) for r in rows
         ]
         return _dedupe(paths)[:PATH_CAP], len(rows) > PATH_CAP
+
+
+def _nodes_of(rows: list[list[Any]]) -> dict[str, GraphNode]:
+    """Nodes from collected ``[id, type, name, golden]`` rows."""
+    return {
+        row[0]: GraphNode.model_construct(
+            id=row[0],
+            type=SubjectType(row[1]),
+            name=row[2],
+            golden=orjson.loads(row[3]) if row[3] else {},
+        )
+        for row in rows
+    }
 
 
 def _dedupe(paths: Sequence[GraphPath]) -> list[GraphPath]:
