@@ -143,23 +143,7 @@ class Ingestor:
                 for rv in p.versions
                 if self._select_version(rv, known, changed)
             ]
-            seqs = self.store.append_events(
-                [
-                    (
-                        "record_added" if rv.version == 1 else "record_updated",
-                        None,
-                        rv.subject_type.value,
-                        {
-                            "source": rv.key.source,
-                            "record_id": rv.key.record_id,
-                            "version": rv.version,
-                        },
-                    )
-                    for rv in fresh
-                ]
-            )
-            for rv, seq in zip(fresh, seqs, strict=True):
-                rv.seq = seq
+            self._record_events(fresh)
             self.store.put_record_versions(fresh)
             self._store_relationships([r for p in prepared for r in p.relationships])
             for item, reasons in quarantine:
@@ -179,6 +163,33 @@ class Ingestor:
                     self.report.quarantine_reasons.append({"line": item.line, "reasons": reasons})
             if self.resolver is not None and changed:
                 self.report.resolution.add(self.resolver.resolve(list(changed)))
+
+    def _record_events(self, fresh: list[RecordVersion]) -> None:
+        """One change-feed event per batch, subject type and kind (``records_added`` /
+        ``records_updated``) listing ``[record_id, version]`` items, rather than one per
+        record: every event row is a write, and the batch commits as one anyway. Each
+        version carries its event's seq, which is what history ("as of") reads."""
+        groups: dict[tuple[str, str], list[RecordVersion]] = {}
+        for rv in fresh:
+            kind = "records_added" if rv.version == 1 else "records_updated"
+            groups.setdefault((kind, rv.subject_type.value), []).append(rv)
+        seqs = self.store.append_events(
+            [
+                (
+                    kind,
+                    None,
+                    subject_type,
+                    {
+                        "source": self.source,
+                        "items": [[rv.key.record_id, rv.version] for rv in rvs],
+                    },
+                )
+                for (kind, subject_type), rvs in groups.items()
+            ]
+        )
+        for rvs, seq in zip(groups.values(), seqs, strict=True):
+            for rv in rvs:
+                rv.seq = seq
 
     def _select_version(
         self,
@@ -219,25 +230,20 @@ class Ingestor:
                 self.report.relationships_created += 1
             else:
                 self.report.relationships_updated += 1
-        seqs = self.store.append_events(
-            [
-                (
-                    "relationship_declared",
-                    None,
-                    None,
-                    {
-                        "source": r.source,
-                        "type": r.type,
-                        "from": r.from_record_id,
-                        "to": r.to_record_id,
-                        "version": r.version,
-                    },
-                )
-                for r in fresh
-            ]
-        )
-        for rel, seq in zip(fresh, seqs, strict=True):
-            rel.seq = seq
+        if fresh:
+            # one change-feed event per batch, not per relationship: a city declares about
+            # half as many relationships as records, and every event row is a write
+            seq = self.store.append_event(
+                "relationships_declared",
+                None,
+                None,
+                {
+                    "source": self.source,
+                    "items": [[r.type, r.from_record_id, r.to_record_id, r.version] for r in fresh],
+                },
+            )
+            for rel in fresh:
+                rel.seq = seq
         self.store.put_relationships(fresh)
 
 

@@ -96,7 +96,15 @@ def dirty_from_events(events: Iterable[Event]) -> tuple[set[str], set[RecordKey]
         if ev.entity_id:
             subjects.add(ev.entity_id)
         p = ev.payload
-        if ev.kind == "relationship_declared":
+        if ev.kind in ("records_added", "records_updated"):
+            records.update(RecordKey(p["source"], rid) for rid, _version in p["items"])
+            continue
+        if ev.kind == "relationships_declared":
+            for _type, start, end, _version in p["items"]:
+                records.add(RecordKey(p["source"], start))
+                records.add(RecordKey(p["source"], end))
+            continue
+        if ev.kind == "relationship_declared":  # one per relationship, in older stores
             records.add(RecordKey(p["source"], p["from"]))
             records.add(RecordKey(p["source"], p["to"]))
             continue

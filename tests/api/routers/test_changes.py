@@ -67,8 +67,8 @@ def test_long_poll_waits_for_the_next_event(api: TestClient, city: City) -> None
                     headers=auth(city.keys.admin)).json()  # fmt: skip
     assert empty["events"] == [] and empty["next_after"] == end
     assert time.monotonic() - started >= 0.5
-    victim = next(e for e in whole_feed(api, city.keys.admin) if e["kind"] == "record_added")
-    source, record_id = victim["payload"]["source"], victim["payload"]["record_id"]
+    victim = next(e for e in whole_feed(api, city.keys.admin) if e["kind"] == "records_added")
+    source, record_id = victim["payload"]["source"], victim["payload"]["items"][0][0]
 
     def retract_soon() -> None:
         time.sleep(0.4)
