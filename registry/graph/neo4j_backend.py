@@ -65,29 +65,16 @@ WHERE all(r IN relationships(p) WHERE startNode(r):{SUBJECT_LABEL} AND endNode(r
   AND ($kinds IS NULL OR all(n IN nodes(p)[1..-1] WHERE n.type IN $kinds))
 WITH p LIMIT $cap
 RETURN [n IN nodes(p) | n.id] AS nodes,
-       [r IN relationships(p) | {{type: type(r), from_id: startNode(r).id, to_id: endNode(r).id,
-         since: r.since, until: r.until, role: r.role, share: r.share, sources: r.sources}}]
-       AS edges
+       [r IN relationships(p) | [type(r), startNode(r).id, endNode(r).id, r.since, r.until,
+                                 r.role, r.share, r.sources]] AS edges
 """
 PATH_CAP = 5000
 RETRY_AFTER = 15.0  # seconds reads fail fast after Neo4j was found unreachable
 
 
-def _edge(row: Any) -> GraphEdge:
-    return GraphEdge(
-        type=RelationshipType(row["type"]),
-        from_id=row["from_id"],
-        to_id=row["to_id"],
-        since=row["since"],
-        until=row["until"],
-        role=row["role"],
-        share=row["share"],
-        sources=tuple(row["sources"] or ()),
-    )
-
-
 def _edge_of(row: list[Any]) -> GraphEdge:
-    """An edge from a collected row; the values were checked when the projection wrote them."""
+    """An edge from a ``[type, from, to, since, until, role, share, sources]`` row (every
+    query here returns edges so); the values were checked when the projection wrote them."""
     share = row[6]
     return GraphEdge.model_construct(
         type=RelationshipType(row[0]),
@@ -179,7 +166,7 @@ class Neo4jGraph(GraphBackend):
             cap=PATH_CAP + 1,
         )
         paths = [
-            GraphPath(nodes=list(r["nodes"]), edges=[_edge(e) for e in r["edges"]]) for r in rows
+            GraphPath(nodes=list(r["nodes"]), edges=[_edge_of(e) for e in r["edges"]]) for r in rows
         ]
         return _dedupe(paths)[:PATH_CAP], len(rows) > PATH_CAP
 
