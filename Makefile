@@ -29,9 +29,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Lint, then the whole suite with a real Neo4j started (and always stopped) around it.
+# Lint, then the whole suite with a real Neo4j started (and always stopped) around it and
+# Debian's Chromium installed for the console's browser tests.
 # pytest's exit 5 (no test collected) is a failure, never a success.
 test: install lint
+	bash scripts/ensure-chromium.sh
 	bash scripts/with-neo4j.sh bash scripts/pytest.sh $(PYTEST_ARGS)
 
 # Figures are recorded in benchmarks/README.md; the full set takes about half an hour.
