@@ -30,7 +30,7 @@ from resolution.clustering import DECISIVE_MATCH, STEWARD_MATCH, Conflict, Link,
 from resolution.comparators.features import FEATURES
 from resolution.defaults import default_model
 from resolution.identity import national_key
-from resolution.model import MatchModel
+from resolution.model import MatchModel, weight_to_prob
 from resolution.scoring import PatternScorer
 from resolution.training import comparison_pattern, train_model
 
@@ -128,27 +128,82 @@ def cluster_records(
     )
 
 
-def review_items(subject_type: SubjectType, result: ClusterResult) -> list[ReviewItem]:
-    """What a steward should look at: review-band pairs whose records ended up apart, and
-    links refused because they would join different national identifiers."""
+AMBIGUITY_MARGIN = 1.0  # bits: a record whose two best subjects score this close is ambiguous
+
+
+def uncertainty(weight: float) -> float:
+    """1 at a 50/50 match weight, towards 0 far from it either way."""
+    p = weight_to_prob(weight)
+    return round(2 * min(p, 1 - p), 6)
+
+
+def _ambiguous(
+    result: ClusterResult, where: dict[RecordKey, int]
+) -> dict[frozenset[RecordKey], float]:
+    """Review pairs whose record scores about as well with another subject as with its own
+    (or with two others): the pair and the gap, in bits, between the two best subjects."""
+    best: dict[RecordKey, dict[int, tuple[float, RecordKey | None]]] = {}
+
+    def note(rec: RecordKey, other: RecordKey, weight: float) -> None:
+        per = best.setdefault(rec, {})
+        c = where.get(other, -1)
+        if c not in per or weight > per[c][0]:
+            per[c] = (weight, other)
+
+    for link in result.applied:
+        note(link.a, link.b, link.weight)
+        note(link.b, link.a, link.weight)
+    for a, b, w in result.review:
+        note(a, b, w)
+        note(b, a, w)
+    found: dict[frozenset[RecordKey], float] = {}
+    for rec, per in best.items():
+        if len(per) < 2:
+            continue
+        (w1, r1), (w2, r2) = sorted(per.values(), key=lambda t: -t[0])[:2]
+        if w1 >= DECISIVE_MATCH or w1 - w2 > AMBIGUITY_MARGIN:
+            continue
+        for other in (r1, r2):
+            if other is not None and where.get(other) != where.get(rec):
+                found[frozenset((rec, other))] = w1 - w2
+    return found
+
+
+def review_items(
+    subject_type: SubjectType, result: ClusterResult, judged: Constraints | None = None
+) -> list[ReviewItem]:
+    """What a steward should look at: review-band pairs whose records ended up apart (a
+    record scoring as well with two subjects is marked ambiguous), and links refused because
+    they would join different national identifiers or cross a steward's not-match. Pairs a
+    steward already judged are left out."""
     where = {k: n for n, members in enumerate(result.clusters) for k in members}
-    items = [
-        ReviewItem(subject_type, a, b, w, "review_band")
-        for a, b, w in result.review
-        if where.get(a) != where.get(b)
-    ]
-    items += [
-        ReviewItem(
-            subject_type,
-            c.link.a,
-            c.link.b,
-            c.link.weight % DECISIVE_MATCH,
-            "conflicting_identifiers",
+    ambiguous = _ambiguous(result, where)
+    items: list[ReviewItem] = []
+    for a, b, w in result.review:
+        if where.get(a) == where.get(b):
+            continue
+        gap = ambiguous.get(frozenset((a, b)))
+        if gap is None:
+            items.append(
+                ReviewItem(subject_type, a, b, w, "review_band", uncertainty=uncertainty(w))
+            )
+        else:
+            items.append(
+                ReviewItem(subject_type, a, b, w, "ambiguous_record", uncertainty=uncertainty(gap))
+            )
+    for c in result.conflicts:
+        reason = (
+            "conflicting_identifiers"
+            if c.why == "different national identifiers"
+            else "judgement_conflict"
         )
-        for c in result.conflicts
-        if c.why == "different national identifiers"
-    ]
-    return items
+        items.append(
+            ReviewItem(subject_type, c.link.a, c.link.b, c.link.weight % DECISIVE_MATCH, reason)
+        )
+    if judged is None:
+        return items
+    done = {frozenset(p) for p in (*judged.matches, *judged.not_matches, *judged.unsure)}
+    return [i for i in items if frozenset((i.left, i.right)) not in done]
 
 
 class EngineResolver:
@@ -239,7 +294,7 @@ class EngineResolver:
             max_block=self.max_block,
         )
         reconcile(self.entities, subject_type, result.clusters, current)
-        self.store.put_review_items(subject_type, review_items(subject_type, result))
+        self.store.put_review_items(subject_type, review_items(subject_type, result, constraints))
         for rv in self.store.get_records([rv.key for rv in changed if not rv.retracted]):
             self.entities.touch(rv.entity_id)
 
@@ -302,7 +357,9 @@ def batch_resolve(
         current = {rv.key: rv.entity_id for rv in records}
         with store.transaction():
             reconcile(entities, subject_type, result.clusters, current, reason="batch")
-            store.put_review_items(subject_type, review_items(subject_type, result), replace=True)
+            store.put_review_items(
+                subject_type, review_items(subject_type, result, all_constraints), replace=True
+            )
             store.replace_all_match_keys(
                 subject_type, ((rv.key, k) for rv, k in zip(records, keyed, strict=True))
             )

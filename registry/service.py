@@ -23,6 +23,7 @@ from registry.graph.neo4j_backend import Neo4jGraph
 from registry.graph.neo4j_conn import Neo4jSettings
 from registry.graph.sync import Neo4jProjector, SyncReport
 from registry.ingest import Ingestor, IngestReport
+from registry.judgement_io import export_lines, import_lines
 from registry.judgements import KINDS
 from registry.mapping import Mapping
 from registry.matching import MatchResult, match
@@ -30,6 +31,7 @@ from registry.parallel_ingest import PartitionedIngest
 from registry.profiles import Profile, build_profile
 from registry.readers import RowItem, UnreadableFile, csv_header, file_format, read_rows
 from registry.search import SearchHit, search
+from registry.stewardship import Stewardship
 from registry.store.base import Event, Judgement, RecordKey, RecordVersion
 from registry.store.sqlite import SQLiteStore
 from registry.survivorship import SurvivorshipRules
@@ -70,6 +72,9 @@ class Registry:
         self.entities = EntityManager(self.store, self.rules)
         self.models = ModelSet(self.directory)
         self.resolver = EngineResolver(self.store, self.entities, self.models)
+        self.stewardship = Stewardship(
+            self.store, self.entities, self.resolver, after_write=self.sync_graph
+        )
         self._parallel: PartitionedIngest | None = None
         self.projector = None if neo4j is None else Neo4jProjector(self.store, neo4j)
         self.graph: GraphBackend = EmbeddedGraph(self.store) if neo4j is None else Neo4jGraph(neo4j)
@@ -255,53 +260,25 @@ class Registry:
     # -- stewardship and explanations ------------------------------------------------------
     def records_for(self, ref: str) -> list[RecordVersion]:
         """Current records of ``source/record_id`` or of a subject id (redirects followed)."""
-        if "/" in ref:
-            source, _, record_id = ref.partition("/")
-            rec = self.store.get_record(RecordKey(source, record_id))
-            return [] if rec is None or rec.retracted else [rec]
-        target = self.entities.resolve_id(ref)
-        return [] if target is None else self.store.records_of(target)
+        return self.stewardship.records_for(ref)
 
     def judge(
         self, kind: str, left: str, right: str, *, user: str, reason: str = "",
         comment: str = "",
     ) -> list[int]:  # fmt: skip
         """Record a steward's match / no_match / unsure on two records or subjects and apply
-        it at once. A subject-level not-match is recorded between every pair of their
-        records, a match between one record of each. Returns the judgement ids."""
+        it at once (a logged decision, see :mod:`registry.stewardship`). A subject-level
+        not-match is recorded between every pair of their records, a match between one
+        record of each. Returns the judgement ids."""
         if kind not in KINDS:
             raise ValueError(f"unknown judgement {kind!r}; allowed: {', '.join(KINDS)}")
-        lefts, rights = self.records_for(left), self.records_for(right)
-        if not lefts or not rights:
-            missing = left if not lefts else right
-            raise LookupError(f"no active record or subject {missing!r}")
-        if lefts[0].subject_type is not rights[0].subject_type:
-            raise ValueError("a judgement compares two subjects of the same type")
-        pairs = (
-            [(a.key, b.key) for a in lefts for b in rights]
-            if kind == "no_match"
-            else [(lefts[0].key, rights[0].key)]
+        decision = self.stewardship.decide(
+            kind, steward=user, left=left, right=right, reason=reason, comment=comment
         )
-        with self.store.transaction():
-            ids = [
-                self.store.append_judgement(
-                    Judgement(kind, a, b, user, reason=reason, comment=comment)
-                )
-                for a, b in pairs
-                if a != b
-            ]
-            for a, b in pairs:
-                self.store.close_review_item(a, b, "decided")
-            self.store.append_event(
-                "judgement", None, lefts[0].subject_type.value,
-                {"kind": kind, "left": left, "right": right, "user": user, "ids": ids},
-            )  # fmt: skip
-            self.resolver.resolve([rv.key for rv in lefts + rights])
-        self.sync_graph()
-        return ids
+        return decision.judgements
 
     def undo_judgement(self, jid: int, *, user: str, reason: str = "") -> None:
-        """Cancel a judgement (a new log entry) and re-resolve the records it touched."""
+        """Cancel one judgement (a new log entry) and re-resolve the records it touched."""
         found = [j for j in self.store.judgements() if j.jid == jid and j.kind != "undo"]
         if not found:
             raise LookupError(f"no judgement {jid}")
@@ -313,6 +290,24 @@ class Registry:
             self.store.append_event("judgement_undone", None, None, {"jid": jid, "user": user})
             self.resolver.resolve([j.left, j.right])
         self.sync_graph()
+
+    def export_judgements(self) -> Iterator[bytes]:
+        """The judgement log as JSON lines (see :mod:`registry.judgement_io`)."""
+        return export_lines(self.store)
+
+    def import_judgements(self, lines: Iterable[bytes | str]) -> tuple[int, int]:
+        """Append an exported log's new entries and apply them: (imported, already present)."""
+        with self.store.transaction():
+            imported, skipped, keys = import_lines(self.store, lines)
+            if imported:
+                self.store.append_event(
+                    "judgements_imported", None, None, {"imported": imported, "skipped": skipped}
+                )
+            present = [k for k in keys if self.store.get_record(k) is not None]
+            if present:
+                self.resolver.resolve(present)
+        self.sync_graph()
+        return imported, skipped
 
     def why(self, left: str, right: str) -> dict[str, Any] | None:
         """Per-feature explanation of two records or subjects (their strongest pair)."""

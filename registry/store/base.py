@@ -117,16 +117,74 @@ class Judgement:
     jid: int = 0
 
 
+REVIEW_REASONS = (
+    "review_band",
+    "conflicting_identifiers",
+    "judgement_conflict",
+    "ambiguous_record",
+    "dispute",
+)
+REVIEW_STATUSES = ("open", "decided", "unsure", "dismissed")
+
+
 @dataclass(slots=True)
 class ReviewItem:
-    """A pair the engine should not decide alone: in the review band, or a refused link."""
+    """Something the engine should not decide alone, for a steward's queue.
+
+    Pair items (``left``/``right`` set): a pair in the review band, a link refused because it
+    would join different national identifiers or cross a steward's not-match, a record that
+    could belong to two subjects equally. A ``dispute`` names a subject a department flagged
+    (``subject_id``, no pair). ``priority`` is ``impact × uncertainty``: how much the answer
+    changes (records and relationships of the subjects involved) times how unsure the engine
+    is (1 at a 50/50 score, falling towards 0 far from it).
+    """
 
     subject_type: SubjectType
-    left: RecordKey
-    right: RecordKey
+    left: RecordKey | None
+    right: RecordKey | None
     weight: float
-    reason: str  # review_band | conflicting_identifiers
-    status: str = "open"  # open | decided
+    reason: str  # one of REVIEW_REASONS
+    status: str = "open"  # open | decided | unsure | dismissed
+    uncertainty: float = 1.0
+    impact: int = 0
+    priority: float = 0.0
+    subject_id: str | None = None
+    comment: str = ""
+    raised_by: str | None = None
+    created_at: str = ""
+    closed_by: str | None = None
+    closed_at: str | None = None
+    item_id: int = 0
+
+
+@dataclass(slots=True)
+class ReviewFilter:
+    """Which review items to list."""
+
+    subject_type: SubjectType | None = None
+    source: str | None = None
+    reason: str | None = None
+    status: str = "open"
+    subject_id: str | None = None
+
+
+@dataclass(slots=True)
+class Decision:
+    """One steward decision as the steward made it (match, move, dissolve, …), with the
+    judgements that carry it out; an undo is a new decision naming the one it cancels."""
+
+    kind: str  # match | no_match | unsure | merge | move | dissolve | dismiss | undo
+    steward: str
+    args: dict[str, Any]
+    judgements: list[int] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    reason: str = ""
+    comment: str = ""
+    review_id: int | None = None
+    undoes: int | None = None
+    at: str = ""
+    decision_id: int = 0
+    undone_by: int | None = None
 
 
 @dataclass(slots=True)
@@ -294,17 +352,56 @@ class Store(abc.ABC):
     def put_review_items(
         self, subject_type: SubjectType, items: Sequence[ReviewItem], *, replace: bool = False
     ) -> None:
-        """Add open items (``replace``: instead of the type's open items, as batch runs do)."""
+        """Add or refresh open pair items, computing their impact and priority (``replace``:
+        instead of the type's open pair items, as batch runs do). A pair once decided is
+        never queued again."""
+
+    @abc.abstractmethod
+    def add_review_item(self, item: ReviewItem) -> int:
+        """Queue one item as given (a department's dispute); returns its id."""
 
     @abc.abstractmethod
     def review_items(
-        self, subject_type: SubjectType | None = None, status: str = "open", limit: int = 100
+        self,
+        subject_type: SubjectType | None = None,
+        status: str = "open",
+        limit: int = 100,
+        *,
+        where: ReviewFilter | None = None,
+        offset: int = 0,
     ) -> list[ReviewItem]:
-        """Items, most uncertain (weight nearest 0) first."""
+        """Items, highest priority first (``where`` overrides type and status)."""
 
     @abc.abstractmethod
-    def close_review_item(self, left: RecordKey, right: RecordKey, status: str) -> None:
-        """Mark a pair's item decided (a steward judged it)."""
+    def review_item(self, item_id: int) -> ReviewItem | None:
+        """One item by id."""
+
+    @abc.abstractmethod
+    def review_counts(self, where: ReviewFilter) -> tuple[int, dict[str, int], dict[str, int]]:
+        """(matching items, open items per reason, open items per subject type)."""
+
+    @abc.abstractmethod
+    def close_review_item(
+        self, left: RecordKey, right: RecordKey, status: str, by: str | None = None
+    ) -> None:
+        """Close a pair's open item (a steward judged the pair)."""
+
+    @abc.abstractmethod
+    def set_review_status(self, item_id: int, status: str, by: str | None = None) -> None:
+        """Close (or reopen, with ``open``) one item by id."""
+
+    # -- decisions -----------------------------------------------------------------
+    @abc.abstractmethod
+    def append_decision(self, d: Decision) -> int:
+        """Append a steward decision (never updated or deleted); returns its id."""
+
+    @abc.abstractmethod
+    def decisions(self, limit: int = 50, offset: int = 0) -> tuple[list[Decision], int]:
+        """Decisions newest first with ``undone_by`` filled in, and how many there are."""
+
+    @abc.abstractmethod
+    def decision(self, decision_id: int) -> Decision | None:
+        """One decision by id, with ``undone_by`` filled in."""
 
     # -- quarantine ----------------------------------------------------------------
     @abc.abstractmethod

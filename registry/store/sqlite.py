@@ -27,10 +27,10 @@ from registry.store.base import (
     RecordKey,
     RecordVersion,
     RelationshipVersion,
-    ReviewItem,
 )
 from registry.store.graph_rows import GraphStore
 from registry.store.sqlite_graph import SQLiteGraphReads
+from registry.store.sqlite_review import SQLiteReviewStore
 from registry.store.sqlite_search import SQLiteSearchIndex
 
 SCHEMA_VERSION = "1"
@@ -92,13 +92,6 @@ CREATE TABLE IF NOT EXISTS judgements(
 );
 CREATE INDEX IF NOT EXISTS judgements_left ON judgements(left_source, left_record);
 CREATE INDEX IF NOT EXISTS judgements_right ON judgements(right_source, right_record);
-CREATE TABLE IF NOT EXISTS review_items(
-    subject_type TEXT NOT NULL, left_source TEXT NOT NULL, left_record TEXT NOT NULL,
-    right_source TEXT NOT NULL, right_record TEXT NOT NULL, weight REAL NOT NULL,
-    reason TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
-    PRIMARY KEY(left_source, left_record, right_source, right_record)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS review_open ON review_items(status, subject_type);
 CREATE TABLE IF NOT EXISTS quarantine(
     qid INTEGER PRIMARY KEY, source TEXT NOT NULL, mapping TEXT NOT NULL, origin TEXT NOT NULL,
     line INTEGER, row TEXT NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL,
@@ -117,7 +110,7 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class SQLiteStore(SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
+class SQLiteStore(SQLiteReviewStore, SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
     """SQLite implementation of :class:`Store`; one connection per thread."""
 
     def __init__(self, directory: Path | str) -> None:
@@ -126,6 +119,7 @@ class SQLiteStore(SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
         self.path = self.directory / "registry.sqlite3"
         self._local = threading.local()
         self._conn.executescript(_SCHEMA)
+        self._ensure_review_schema()
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
 
@@ -658,53 +652,6 @@ class SQLiteStore(SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
             for r in rows
         ]
 
-    # -- review queue -------------------------------------------------------------------
-    def put_review_items(
-        self, subject_type: SubjectType, items: Sequence[ReviewItem], *, replace: bool = False
-    ) -> None:
-        conn = self._conn
-        if replace:
-            conn.execute(
-                "DELETE FROM review_items WHERE subject_type=? AND status='open'",
-                (subject_type.value,),
-            )
-        now = utcnow()
-        conn.executemany(
-            "INSERT INTO review_items VALUES (?,?,?,?,?,?,?,'open',?) ON CONFLICT DO UPDATE SET "
-            "weight=excluded.weight, reason=excluded.reason WHERE status='open'",
-            [
-                (subject_type.value, *_ordered(i.left, i.right), i.weight, i.reason, now)
-                for i in items
-            ],
-        )
-
-    def review_items(
-        self, subject_type: SubjectType | None = None, status: str = "open", limit: int = 100
-    ) -> list[ReviewItem]:
-        sql = (
-            "SELECT subject_type, left_source, left_record, right_source, right_record, weight, "
-            "reason, status FROM review_items WHERE status=?"
-        )
-        params: list[Any] = [status]
-        if subject_type is not None:
-            sql += " AND subject_type=?"
-            params.append(subject_type.value)
-        sql += " ORDER BY ABS(weight), left_source, left_record LIMIT ?"
-        params.append(limit)
-        return [
-            ReviewItem(
-                SubjectType(r[0]), RecordKey(r[1], r[2]), RecordKey(r[3], r[4]), r[5], r[6], r[7]
-            )
-            for r in self._conn.execute(sql, params)
-        ]
-
-    def close_review_item(self, left: RecordKey, right: RecordKey, status: str) -> None:
-        self._conn.execute(
-            "UPDATE review_items SET status=? WHERE left_source=? AND left_record=? AND "
-            "right_source=? AND right_record=?",
-            (status, *_ordered(left, right)),
-        )
-
     # -- quarantine -----------------------------------------------------------------
     def quarantine(self, entry: QuarantineEntry) -> int:
         cur = self._conn.execute(
@@ -754,11 +701,6 @@ class SQLiteStore(SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
             "INSERT INTO meta(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=?",
             (key, value, value),
         )
-
-
-def _ordered(a: RecordKey, b: RecordKey) -> tuple[str, str, str, str]:
-    first, second = sorted((a, b), key=lambda k: (k.source, k.record_id))
-    return first.source, first.record_id, second.source, second.record_id
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
