@@ -26,7 +26,19 @@ from api.deps import document_auth
 from api.errors import install_error_handlers, problem_schemas
 from api.limits import MAX_BATCH_ROWS, MAX_BODY_BYTES, BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
-from api.routers import audit, changes, explain, graph, health, match, records, search, subjects
+from api.routers import (
+    audit,
+    changes,
+    decisions,
+    explain,
+    graph,
+    health,
+    match,
+    records,
+    review,
+    search,
+    subjects,
+)
 from api.state import ApiState
 from registry.audit import AuditLog
 from registry.graph.neo4j_conn import Neo4jSettings
@@ -98,7 +110,10 @@ def create_app(
     metrics = Metrics()
     app.state.metrics = metrics
     install_error_handlers(app)
-    modules = (records, subjects, search, match, graph, explain, changes, audit, health)
+    modules = (
+        records, subjects, search, match, graph, explain, review, decisions, changes, audit,
+        health,
+    )  # fmt: skip
     for module in modules:
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)

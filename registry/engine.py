@@ -200,10 +200,28 @@ def review_items(
         items.append(
             ReviewItem(subject_type, c.link.a, c.link.b, c.link.weight % DECISIVE_MATCH, reason)
         )
-    if judged is None:
-        return items
-    done = {frozenset(p) for p in (*judged.matches, *judged.not_matches, *judged.unsure)}
-    return [i for i in items if frozenset((i.left, i.right)) not in done]
+    if judged is not None:
+        done = {frozenset(p) for p in (*judged.matches, *judged.not_matches, *judged.unsure)}
+        items = [i for i in items if frozenset((i.left, i.right)) not in done]
+    return _one_per_subject_pair(items, where)
+
+
+def _one_per_subject_pair(items: list[ReviewItem], where: dict[RecordKey, int]) -> list[ReviewItem]:
+    """A steward decides about two subjects once: of the record pairs between the same two
+    clusters keep the strongest (an ambiguous or conflicting one before a plain one)."""
+    rank = {"conflicting_identifiers": 0, "judgement_conflict": 1, "ambiguous_record": 2}
+    best: dict[tuple[int, int], ReviewItem] = {}
+    for item in items:
+        assert item.left is not None and item.right is not None
+        a, b = where.get(item.left, -1), where.get(item.right, -2)
+        key = (min(a, b), max(a, b))
+        held = best.get(key)
+        if held is None or (rank.get(item.reason, 3), -item.weight) < (
+            rank.get(held.reason, 3),
+            -held.weight,
+        ):
+            best[key] = item
+    return list(best.values())
 
 
 class EngineResolver:

@@ -8,7 +8,8 @@ and what survives a rebuild (:mod:`registry.judgement_io`). The records involved
 re-resolved at once. An undo is a new decision that cancels the judgements of the one it
 names, so both stay in the log.
 
-- merge A B: a match between one record of each;
+- merge A B: a match between one record of each, and one for every pair across them that
+  an earlier not-match kept apart (the newer decision wins; a match on subjects the same);
 - move r [to T]: a not-match between r and every other record of its subject (and a match
   with a record of T when given); with no T the record is re-resolved on its own, joining
   whatever subject the evidence supports except the one it left, or a new one;
@@ -25,6 +26,7 @@ from itertools import combinations
 from graph_schema.subject_types import SubjectType
 from registry.engine import EngineResolver
 from registry.entities import EntityManager
+from registry.judgements import constraints_for
 from registry.store.base import (
     Decision,
     Judgement,
@@ -178,7 +180,7 @@ class Stewardship:
             if a == b:
                 raise DecisionError(f"right: {right!r} is already the same subject as left")
             args = {"left": a, "right": b}
-            plan = [("match", lefts[0].key, rights[0].key)]
+            plan = self._joining(lefts, rights)
         elif kind == "move":
             lefts, plan, args = self._move_plan(record, to)
             rights = []
@@ -222,7 +224,24 @@ class Stewardship:
             pairs = [(lefts[0].key, rights[0].key)] if lefts[0].key != rights[0].key else []
         if not pairs:
             raise DecisionError("right: left and right are the same record")
+        if kind == "match":
+            return self._joining(lefts, rights)
         return [(kind, a, b) for a, b in pairs]
+
+    def _joining(
+        self, lefts: list[RecordVersion], rights: list[RecordVersion]
+    ) -> list[tuple[str, RecordKey, RecordKey]]:
+        """A match between one record of each side, and one for every pair across the sides
+        an earlier not-match kept apart: the newer decision wins."""
+        plan = [("match", lefts[0].key, rights[0].key)]
+        left_keys, right_keys = {r.key for r in lefts}, {r.key for r in rights}
+        apart = constraints_for(self.store, left_keys | right_keys).not_matches
+        first = {lefts[0].key, rights[0].key}
+        for a, b in apart:
+            across = (a in left_keys and b in right_keys) or (a in right_keys and b in left_keys)
+            if across and {a, b} != first:
+                plan.append(("match", a, b))
+        return plan
 
     def _move_plan(
         self, record: str | None, to: str | None
@@ -245,7 +264,7 @@ class Stewardship:
             raise DecisionError(f"record: {record} is already the only record of {current}")
         plan = [("no_match", rec.key, o.key) for o in others]
         if target:
-            plan.append(("match", rec.key, target[0].key))
+            plan += self._joining([rec], target)
         args: dict[str, object] = {"record": record, "from": current, "to": to}
         return [rec, *others, *target], plan, args
 

@@ -166,6 +166,7 @@ class ReviewFilter:
     reason: str | None = None
     status: str = "open"
     subject_id: str | None = None
+    within: tuple[SubjectType, ...] | None = None  # only these types (a client's grant)
 
 
 @dataclass(slots=True)

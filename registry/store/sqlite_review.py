@@ -100,6 +100,9 @@ def _where(f: ReviewFilter) -> tuple[str, list[Any]]:
     if f.subject_id is not None:
         clauses.append("subject_id=?")
         params.append(f.subject_id)
+    if f.within is not None:
+        clauses.append(f"subject_type IN ({','.join('?' * len(f.within)) or 'NULL'})")
+        params += [t.value for t in f.within]
     return " AND ".join(clauses), params
 
 
@@ -233,15 +236,18 @@ class SQLiteReviewStore:
         clause, params = _where(where)
         total = int(conn.execute(f"SELECT COUNT(*) FROM review_queue WHERE {clause}", params)
                     .fetchone()[0])  # fmt: skip
+        scope, scope_params = _where(ReviewFilter(within=where.within))
         by_reason = dict(
             conn.execute(
-                "SELECT reason, COUNT(*) FROM review_queue WHERE status='open' GROUP BY reason"
+                f"SELECT reason, COUNT(*) FROM review_queue WHERE {scope} GROUP BY reason",
+                scope_params,
             ).fetchall()
         )
         by_type = dict(
             conn.execute(
-                "SELECT subject_type, COUNT(*) FROM review_queue WHERE status='open' "
-                "GROUP BY subject_type"
+                f"SELECT subject_type, COUNT(*) FROM review_queue WHERE {scope} "
+                "GROUP BY subject_type",
+                scope_params,
             ).fetchall()
         )
         return total, by_reason, by_type

@@ -193,15 +193,15 @@ def test_decisions_are_logged_in_the_feed_and_errors_name_the_field(three: Regis
     assert events[-1].payload["steward"] == "s1"
     log, total = three.stewardship.decisions()
     assert total == 1 and log[0].decision_id == d.decision_id
-    with pytest.raises(DecisionError, match="^kind:"):
+    with pytest.raises(DecisionError, match=r"^kind:"):
         three.stewardship.decide("approve", steward="s1", left="hukou/H1", right="tax/T1")
-    with pytest.raises(LookupError, match="^right:"):
+    with pytest.raises(LookupError, match=r"^right:"):
         three.stewardship.decide("match", steward="s1", left="hukou/H1", right="tax/NOPE")
-    with pytest.raises(DecisionError, match="^subject:"):
+    with pytest.raises(DecisionError, match=r"^subject:"):
         three.stewardship.decide("dissolve", steward="s1", subject=sid(three, "marriage/M1"))
-    with pytest.raises(DecisionError, match="^record:"):
+    with pytest.raises(DecisionError, match=r"^record:"):
         three.stewardship.decide("move", steward="s1", record=sid(three, "hukou/H1"))
-    with pytest.raises(DecisionError, match="^right:"):
+    with pytest.raises(DecisionError, match=r"^right:"):
         three.stewardship.decide("merge", steward="s1", left=sid(three, "hukou/H1"),
                                  right=sid(three, "social/S1"))  # fmt: skip
     assert three.stewardship.decisions()[1] == 1, "refused decisions are not logged"
