@@ -16,6 +16,7 @@ from rich.table import Table
 from registry.cli_access import register_access_commands
 from registry.cli_graph import register_graph_commands
 from registry.cli_standard import register_standard_commands
+from registry.cli_steward import register_steward_commands
 from registry.graph.neo4j_conn import Neo4jSettings
 from registry.ingest import IngestReport
 from registry.mapping import Mapping, MappingError
@@ -73,6 +74,7 @@ def main() -> None:
 
 register_standard_commands(app, console)
 register_graph_commands(app, session, fail, console, err)
+register_steward_commands(app, session, fail, console)
 register_access_commands(app, console)
 
 
@@ -252,28 +254,6 @@ def undo(
     finally:
         reg.close()
     console.print(f"judgement {jid} undone")
-
-
-@app.command()
-def review(
-    store: StoreOpt = None,
-    subject_type: Annotated[str | None, typer.Option("--type")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
-) -> None:
-    """Pairs the engine should not decide alone, most uncertain first."""
-    from graph_schema.subject_types import parse_subject_type
-
-    parsed = parse_subject_type(subject_type) if subject_type else None
-    if subject_type and parsed is None:
-        raise fail(f"unknown subject type {subject_type!r}")
-    with session(store) as reg:
-        items = reg.store.review_items(parsed, limit=limit)
-    table = Table(title=f"review queue ({len(items)} shown)")
-    for col in ("type", "left", "right", "weight", "reason"):
-        table.add_column(col, justify="right" if col == "weight" else "left")
-    for i in items:
-        table.add_row(i.subject_type.value, str(i.left), str(i.right), f"{i.weight:+.2f}", i.reason)
-    console.print(table)
 
 
 @app.command()
