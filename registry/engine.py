@@ -15,6 +15,7 @@ from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
 from registry.context import partner_index, partners_from_store, with_partners
+from registry.derived_links import DerivationReport
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
 from registry.reconcile import reconcile
@@ -324,6 +325,7 @@ class BatchReport:
     per_type: dict[str, dict[str, object]] = field(default_factory=dict)
     changes: ChangeCounts = field(default_factory=ChangeCounts)
     seconds: float = 0.0
+    derived: DerivationReport | None = None  # links to places derived afterwards
 
 
 def batch_resolve(

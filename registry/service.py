@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
+from registry.derived_links import DerivationReport, refresh_derived_links
 from registry.engine import BatchReport, EngineResolver, ModelSet, batch_resolve
 from registry.entities import ChangeCounts, EntityManager
 from registry.explain import how, why
@@ -249,11 +250,23 @@ class Registry:
     def resolve(
         self, *, retrain: bool = True, progress: Callable[[str], None] | None = None
     ) -> BatchReport:
-        """Batch resolution: re-estimate the models, rescore and re-cluster everything."""
+        """Batch resolution: re-estimate the models, rescore and re-cluster everything, then
+        re-derive the links to places (:mod:`registry.derived_links`)."""
         try:
-            return batch_resolve(
+            report = batch_resolve(
                 self.store, self.entities, self.models, retrain=retrain, progress=progress
             )
+            if progress:
+                progress("deriving links to places")
+            report.derived = refresh_derived_links(self.store)
+            return report
+        finally:
+            self.sync_graph()
+
+    def derive_links(self) -> DerivationReport:
+        """Re-derive the links to places now (after incremental changes)."""
+        try:
+            return refresh_derived_links(self.store)
         finally:
             self.sync_graph()
 

@@ -17,7 +17,7 @@ from registry.graph.model import GraphEdge, GraphNode
 from registry.store.base import Entity
 from registry.store.graph_rows import EdgeRow
 
-EDGE_ATTRS = ("since", "until", "role", "share")
+EDGE_ATTRS = ("since", "until", "role", "share", "confidence")
 # golden attributes shown as a node's display name, by preference
 NAME_ATTRS = ("name", "address", "parcel_code", "building_code")
 
@@ -43,7 +43,7 @@ def fold_edges(rows: Iterable[EdgeRow]) -> list[GraphEdge]:
                 attrs.update(
                     {k: v for k, v in row.attrs.items() if k in EDGE_ATTRS and v is not None}
                 )
-        share = attrs.get("share")
+        share, confidence = attrs.get("share"), attrs.get("confidence")
         edges.append(  # built from checked values: skip validation (320k edges per 100k city)
             GraphEdge.model_construct(
                 type=RelationshipType(rel_type),
@@ -53,6 +53,7 @@ def fold_edges(rows: Iterable[EdgeRow]) -> list[GraphEdge]:
                 until=attrs.get("until"),
                 role=attrs.get("role"),
                 share=None if share is None else float(share),
+                confidence=None if confidence is None else float(confidence),
                 sources=tuple(f"{r.source}/{r.from_record}->{r.to_record}" for r in declared),
             )
         )

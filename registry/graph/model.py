@@ -26,7 +26,8 @@ class GraphNode(BaseModel):
 
 
 class GraphEdge(BaseModel):
-    """A subject-level relationship, folded from every record that declared it."""
+    """A subject-level relationship, folded from every record that declared it; a link the
+    registry derived (``sources`` ``derived:<method>/…``) carries its ``confidence``."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -38,6 +39,7 @@ class GraphEdge(BaseModel):
     role: str | None = None
     share: float | None = None
     sources: tuple[str, ...] = ()  # "source/from_record->to_record", sorted
+    confidence: float | None = None  # derived links only: how sure the derivation is
 
     @property
     def key(self) -> str:

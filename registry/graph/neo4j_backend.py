@@ -30,7 +30,7 @@ RETURN collect([s.id, s.type, s.name, s.golden]) AS rows
 """
 _EDGE_FIELDS = """
 collect([type(r), startNode(r).id, endNode(r).id, r.since, r.until, r.role, r.share,
-         r.sources]) AS rows
+         r.sources, r.confidence]) AS rows
 """
 _PATTERNS = {
     "both": f"(s:{SUBJECT_LABEL} {{id: id}})-[r]-(o:{SUBJECT_LABEL})",
@@ -54,7 +54,7 @@ MATCH (s:{SUBJECT_LABEL} {{id: id}})-[r]-(o:{SUBJECT_LABEL})
 WHERE $types IS NULL OR type(r) IN $types
 WITH collect(DISTINCT r) AS rels, collect(DISTINCT o) + collect(DISTINCT s) AS ends
 RETURN [r IN rels | [type(r), startNode(r).id, endNode(r).id, r.since, r.until, r.role,
-                     r.share, r.sources]] AS rows,
+                     r.share, r.sources, r.confidence]] AS rows,
        [n IN ends | [n.id, n.type, n.name, n.golden]] AS nodes
 """
 _SHORTEST = f"""
@@ -66,16 +66,16 @@ WHERE all(r IN relationships(p) WHERE startNode(r):{SUBJECT_LABEL} AND endNode(r
 WITH p LIMIT $cap
 RETURN [n IN nodes(p) | n.id] AS nodes,
        [r IN relationships(p) | [type(r), startNode(r).id, endNode(r).id, r.since, r.until,
-                                 r.role, r.share, r.sources]] AS edges
+                                 r.role, r.share, r.sources, r.confidence]] AS edges
 """
 PATH_CAP = 5000
 RETRY_AFTER = 15.0  # seconds reads fail fast after Neo4j was found unreachable
 
 
 def _edge_of(row: list[Any]) -> GraphEdge:
-    """An edge from a ``[type, from, to, since, until, role, share, sources]`` row (every
-    query here returns edges so); the values were checked when the projection wrote them."""
-    share = row[6]
+    """An edge from a ``[type, from, to, since, until, role, share, sources, confidence]``
+    row (every query here returns edges so); the values were checked when written."""
+    share, confidence = row[6], row[8]
     return GraphEdge.model_construct(
         type=RelationshipType(row[0]),
         from_id=row[1],
@@ -85,6 +85,7 @@ def _edge_of(row: list[Any]) -> GraphEdge:
         role=row[5],
         share=None if share is None else float(share),
         sources=tuple(row[7] or ()),
+        confidence=None if confidence is None else float(confidence),
     )
 
 

@@ -156,6 +156,7 @@ def edge_row(edge: GraphEdge) -> dict[str, Any]:
         "role": edge.role,
         "share": edge.share,
         "sources": list(edge.sources),
+        "confidence": edge.confidence,
     }
     return {"from": edge.from_id, "to": edge.to_id, "props": props}
 

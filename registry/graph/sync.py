@@ -104,6 +104,9 @@ def dirty_from_events(events: Iterable[Event]) -> tuple[set[str], set[RecordKey]
                 records.add(RecordKey(p["source"], start))
                 records.add(RecordKey(p["source"], end))
             continue
+        if ev.kind == "links_derived":
+            subjects.update(p["subjects"])
+            continue
         if ev.kind == "relationship_declared":  # one per relationship, in older stores
             records.add(RecordKey(p["source"], p["from"]))
             records.add(RecordKey(p["source"], p["to"]))

@@ -53,11 +53,31 @@ class GraphReads(abc.ABC):
 
     @abc.abstractmethod
     def entity_edges(self, entity_ids: Iterable[str]) -> list[EdgeRow]:
-        """Current declared relationships with either end in one of these subjects."""
+        """Current declared and derived links with either end in one of these subjects."""
 
     @abc.abstractmethod
     def iter_entity_edges(self) -> Iterator[EdgeRow]:
-        """Every current declared relationship whose two ends belong to subjects."""
+        """Every current declared relationship whose two ends belong to subjects, and every
+        derived link between active subjects."""
+
+    @abc.abstractmethod
+    def iter_declared_edges(self) -> Iterator[EdgeRow]:
+        """Only the declared relationships of :meth:`iter_entity_edges`."""
+
+    @abc.abstractmethod
+    def derived_edges(self, entity_ids: Iterable[str]) -> list[EdgeRow]:
+        """Derived links with either end in one of these subjects (both ends active)."""
+
+    @abc.abstractmethod
+    def iter_derived_edges(self) -> Iterator[EdgeRow]:
+        """Every derived link between active subjects."""
+
+    @abc.abstractmethod
+    def replace_derived_links(
+        self, rows: Iterable[tuple[str, str, str, str, float, str]]
+    ) -> tuple[int, int, set[str]]:
+        """Hold exactly these (type, from, to, method, confidence, evidence) links: (added or
+        changed, removed, subjects touched)."""
 
     @abc.abstractmethod
     def record_stubs(self, entity_ids: Iterable[str]) -> list[RecordStub]:

@@ -29,6 +29,7 @@ from registry.store.base import (
     RelationshipVersion,
 )
 from registry.store.graph_rows import GraphStore
+from registry.store.sqlite_derived import SQLiteDerivedLinks
 from registry.store.sqlite_graph import SQLiteGraphReads
 from registry.store.sqlite_review import SQLiteReviewStore
 from registry.store.sqlite_search import SQLiteSearchIndex
@@ -110,7 +111,9 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class SQLiteStore(SQLiteReviewStore, SQLiteSearchIndex, SQLiteGraphReads, GraphStore):
+class SQLiteStore(
+    SQLiteReviewStore, SQLiteDerivedLinks, SQLiteSearchIndex, SQLiteGraphReads, GraphStore
+):
     """SQLite implementation of :class:`Store`; one connection per thread."""
 
     def __init__(self, directory: Path | str) -> None:
@@ -120,6 +123,7 @@ class SQLiteStore(SQLiteReviewStore, SQLiteSearchIndex, SQLiteGraphReads, GraphS
         self._local = threading.local()
         self._conn.executescript(_SCHEMA)
         self._ensure_review_schema()
+        self._ensure_derived_schema()
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
 

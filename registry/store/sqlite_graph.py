@@ -70,6 +70,14 @@ class SQLiteGraphReads(GraphReads):
         return out
 
     def entity_edges(self, entity_ids: Iterable[str]) -> list[EdgeRow]:
+        ids = list(dict.fromkeys(entity_ids))
+        return self.declared_edges(ids) + self.derived_edges(ids)
+
+    def iter_entity_edges(self) -> Iterator[EdgeRow]:
+        yield from self.iter_declared_edges()
+        yield from self.iter_derived_edges()
+
+    def declared_edges(self, entity_ids: Iterable[str]) -> list[EdgeRow]:
         found: dict[tuple[str, str, str, str], EdgeRow] = {}
         for chunk in _chunks(list(dict.fromkeys(entity_ids))):
             marks = ",".join("?" * len(chunk))
@@ -79,7 +87,7 @@ class SQLiteGraphReads(GraphReads):
                     found[(edge.source, edge.type, edge.from_record, edge.to_record)] = edge
         return list(found.values())
 
-    def iter_entity_edges(self) -> Iterator[EdgeRow]:
+    def iter_declared_edges(self) -> Iterator[EdgeRow]:
         for row in self._conn.execute(_ALL_EDGES):
             yield _edge(row)
 
