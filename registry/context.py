@@ -1,8 +1,9 @@
-"""Relational context for matching: the partners of each person record.
+"""Context for matching: the partners of each person record, and suspect id numbers.
 
 Partners are spouses (SPOUSE_OF) and the other parents of a child (PARENT_OF into the same
 record). Their names are attached to the record's values for comparison only (see
-:mod:`resolution.comparators.relations`), never stored.
+:mod:`resolution.comparators.relations`), never stored; so is an id number that failed its
+check (:mod:`resolution.suspects`), taken from the record's flagged problems.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey, RecordVersion, RelationshipVersion, Store
 from resolution.comparators.relations import PARTNERS_FIELD
+from resolution.suspects import with_suspect
 
 
 def partner_index(rels: Iterable[RelationshipVersion]) -> dict[RecordKey, set[RecordKey]]:
@@ -67,3 +69,15 @@ def partners_from_store(store: Store, records: Sequence[RecordVersion]) -> list[
         if not rv.retracted and isinstance(rv.values.get("name"), str)
     }
     return with_partners(records, index, name_of)
+
+
+def with_suspects(records: Sequence[RecordVersion]) -> list[RecordVersion]:
+    """Copies of person records whose id number failed its check, carrying it as suspect."""
+    out: list[RecordVersion] = []
+    for rv in records:
+        if rv.problems and rv.subject_type is SubjectType.PERSON:
+            values = with_suspect(rv.values, rv.problems)
+            if values is not None:
+                rv = dataclasses.replace(rv, values=values)
+        out.append(rv)
+    return out

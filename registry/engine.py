@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
-from registry.context import partner_index, partners_from_store, with_partners
+from registry.context import partner_index, partners_from_store, with_partners, with_suspects
 from registry.derived_links import DerivationReport
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
@@ -289,7 +289,7 @@ class EngineResolver:
 
     def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
         if subject_type is SubjectType.PERSON:
-            changed = partners_from_store(self.store, changed)
+            changed = with_suspects(partners_from_store(self.store, changed))
         for rv in changed:
             if rv.retracted and rv.entity_id is not None:
                 self.entities.move(
@@ -299,7 +299,7 @@ class EngineResolver:
         if not records:
             return
         if subject_type is SubjectType.PERSON:
-            records = partners_from_store(self.store, records)
+            records = with_suspects(partners_from_store(self.store, records))
         current = {rv.key: rv.entity_id for rv in records}
         for rv in changed:
             if rv.retracted:
@@ -352,6 +352,7 @@ def batch_resolve(
         if subject_type is SubjectType.PERSON:
             name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
             records = with_partners(records, partner_index(store.iter_relationships()), name_of)
+            records = with_suspects(records)
         if progress:
             progress(f"{subject_type.value}: blocking {len(records)} records")
         keyed = [blocking_keys(subject_type, rv.values) for rv in records]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from registry.context import with_suspects
 from registry.engine import ModelSet, cluster_records
 from registry.judgements import constraints_for, effective
 from registry.store.base import RecordKey, RecordVersion, Store
@@ -21,6 +22,7 @@ def _best_pair(
     models: ModelSet, left: list[RecordVersion], right: list[RecordVersion]
 ) -> tuple[RecordVersion, RecordVersion, PairScore] | None:
     best: tuple[RecordVersion, RecordVersion, PairScore] | None = None
+    left, right = with_suspects(left), with_suspects(right)
     for a in left:
         for b in right:
             if a.subject_type is not b.subject_type or a.key == b.key:

@@ -39,7 +39,10 @@ UNTYPED_EVENT_ROLES = frozenset({Role.ADMIN, Role.STEWARD})
 
 
 def feature_field(subject_type: SubjectType, feature: str) -> str:
-    """The field a match feature compares (``partner`` compares ``_partners``)."""
+    """The field a match feature compares (``partner`` compares ``_partners``); a suspect id
+    number is graded as the id number it stands for."""
+    if feature == "id_number_suspect":
+        return "id_number"
     found = FEATURES_BY_NAME[subject_type].get(feature)
     return found.fields[0] if found is not None else feature
 

@@ -16,10 +16,12 @@ from typing import Any
 
 from graph_schema.addresses import Address, normalize_address
 from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_name
+from graph_schema.identifiers.id_number import checksum_corrections
 from graph_schema.person_names import PersonName, cross_script_key, normalize_person_name
 from graph_schema.subject_types import SubjectType
 from resolution.comparators.relations import PARTNERS_FIELD
 from resolution.identity import national_key
+from resolution.suspects import SUSPECT_ID
 
 DEFAULT_MAX_BLOCK = 300
 
@@ -34,6 +36,11 @@ def _person_name(value: str) -> PersonName | None:
 def _address(value: str) -> Address | None:
     parsed = normalize_address(value)
     return parsed if isinstance(parsed, Address) else None
+
+
+@lru_cache(maxsize=16_384)
+def _corrections(code: str) -> tuple[str, ...]:
+    return tuple(checksum_corrections(code))
 
 
 @lru_cache(maxsize=131_072)
@@ -51,6 +58,9 @@ def name_key(value: str) -> str | None:
 def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
     if v.get("id_number"):
         yield "id:" + v["id_number"]
+    elif v.get(SUSPECT_ID):  # meets the records holding the valid numbers one slip away
+        for corrected in _corrections(v[SUSPECT_ID]):
+            yield "id:" + corrected
     if v.get("phone"):
         yield "ph:" + v["phone"]
     if v.get("email"):

@@ -23,6 +23,7 @@ from graph_schema.text import nfkc
 __all__ = [
     "IdNumber",
     "area_code_last_year",
+    "checksum_corrections",
     "convert_15_to_18",
     "fold_identifier",
     "id_check_char",
@@ -80,6 +81,35 @@ def id_check_char(body17: str) -> str:
     if len(body17) != 17 or not _is_digits(body17):
         raise ValueError(f"expected 17 ASCII digits, got {body17!r}")
     return _check_char(body17)
+
+
+def checksum_corrections(code: str) -> list[str]:
+    """The valid id numbers one keying slip away from an 18-character ``code`` that fails
+    its check character: one character changed, or two adjacent ones swapped, with a birth
+    date that exists. Usually a handful: the check character admits one in eleven."""
+    if len(code) != 18 or not (code.isascii() and code[:17].isdigit()):
+        return []
+    found: set[str] = set()
+
+    def consider(candidate: str) -> None:
+        body = candidate[:17]
+        if (
+            candidate != code
+            and body.isdigit()
+            and candidate[17] in _LAST_CHARS
+            and _check_char(body) == candidate[17]
+            and _parse_date(body[6:14]) is not None
+        ):
+            found.add(candidate)
+
+    consider(code[:17] + _check_char(code[:17]))
+    for i in range(17):
+        for d in "0123456789":
+            if d != code[i]:
+                consider(code[:i] + d + code[i + 1 :])
+    for i in range(17):
+        consider(code[:i] + code[i + 1] + code[i] + code[i + 2 :])
+    return sorted(found)
 
 
 def convert_15_to_18(legacy15: str) -> str:

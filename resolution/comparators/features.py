@@ -8,11 +8,13 @@ from typing import Any
 from graph_schema.subject_types import SubjectType
 from resolution.comparators.addresses import ADDRESS_LEVELS, address_level
 from resolution.comparators.base import (
+    MISSING,
     TEXT_LEVELS,
     Feature,
     LevelFn,
     field_compare,
     text_level,
+    typo_level,
 )
 from resolution.comparators.contact import (
     EMAIL_LEVELS,
@@ -42,6 +44,7 @@ from resolution.comparators.identifiers import (
 )
 from resolution.comparators.names import NAME_LEVELS, name_level
 from resolution.comparators.relations import PARTNER_LEVELS, PARTNERS_FIELD, partner_level
+from resolution.suspects import SUSPECT_ID
 
 
 def _feature(
@@ -66,6 +69,21 @@ def _feature(
     )
 
 
+SUSPECT_LEVELS = ("exact", "one_typo", "transposition", "different")
+
+
+def _suspect_compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, Any, Any]:
+    """An id number that failed its check against the other record's id number (valid or
+    suspect): MISSING unless at least one side is a suspect."""
+    xs, ys = a.get(SUSPECT_ID), b.get(SUSPECT_ID)
+    if not xs and not ys:
+        return MISSING, None, None
+    x, y = xs or a.get("id_number"), ys or b.get("id_number")
+    if not isinstance(x, str) or not isinstance(y, str) or not x or not y:
+        return MISSING, x, y
+    return typo_level(x, y), x, y
+
+
 _SAME = frozenset({"exact"})
 _DIFFERENT = frozenset({"different"})
 
@@ -73,6 +91,7 @@ FEATURES: dict[SubjectType, tuple[Feature, ...]] = {
     SubjectType.PERSON: (
         _feature("id_number", ID_NUMBER_LEVELS, id_number_level,
                  decisive_match=frozenset({"exact", "legacy_equal"}), decisive_nonmatch=_DIFFERENT),
+        Feature("id_number_suspect", (SUSPECT_ID, "id_number"), SUSPECT_LEVELS, _suspect_compare),
         _feature("name", NAME_LEVELS, name_level, tf=True),
         _feature("birth_date", DATE_LEVELS, date_level),
         _feature("gender", GENDER_LEVELS, gender_level),
