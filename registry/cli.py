@@ -167,6 +167,20 @@ def resolve(
 
 
 @app.command()
+def derive(store: StoreOpt = None) -> None:
+    """Re-derive links to places now (also done after every `registry resolve`)."""
+    with session(store) as reg, err.status("deriving links to places…"):
+        report = reg.derive_links()
+    table = Table(title=f"derived links: {report.links} ({report.seconds:.1f} s)")
+    table.add_column("link:method")
+    table.add_column("links", justify="right")
+    for name, n in sorted(report.by_method.items()):
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    console.print(f"{report.added_or_changed} added or changed, {report.removed} removed")
+
+
+@app.command()
 def model(
     subject_type: Annotated[str, typer.Argument(help="person|enterprise|building|parcel")],
     store: StoreOpt = None,

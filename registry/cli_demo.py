@@ -129,6 +129,9 @@ def print_resolution(console: Console, report: BatchReport) -> None:
     for st, row in report.per_type.items():
         table.add_row(st, *(str(row[c]) for c in cols))
     console.print(table)
+    if report.derived is not None:
+        methods = ", ".join(f"{k} {v:,}" for k, v in sorted(report.derived.by_method.items()))
+        console.print(f"derived links to places: {report.derived.links:,} ({methods or 'none'})")
 
 
 def summarize(console: Console, reg: Registry, truth_path: Path, elapsed: float) -> None:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from registry.cli import app
 from tests.registry.conftest import MARKET_MAPPING, ROWS, write_csv
+from tests.registry.test_cli_steward import build as build_persons
 
 runner = CliRunner()
 
@@ -107,3 +108,11 @@ def test_retract_unknown_record(tmp_path: Path) -> None:
     result = runner.invoke(app, ["retract", "--source", "x", "--record-id", "y", "--store",
                                  str(tmp_path / "s")])  # fmt: skip
     assert result.exit_code == 1 and "no active record x/y" in result.output
+
+
+def test_derive_reports_links_by_method(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build_persons(store, tmp_path)
+    done = runner.invoke(app, ["derive", "--store", str(store)])
+    assert done.exit_code == 0, done.output
+    assert "derived links: 0" in done.output and "0 added or changed, 0 removed" in done.output
