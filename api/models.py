@@ -1,9 +1,10 @@
 """Request and response bodies of the HTTP API (pydantic v2), grouped by capability.
 
 Profiles and graph answers are served in the registry's own models
-(:class:`registry.profiles.Profile`, :mod:`registry.graph.model`), graded; the models here
-cover the rest. Values of subjects are typed ``Any``: graded values may be masked strings
-where the clear value is a date or a number.
+(:class:`registry.profiles.Profile`, :mod:`registry.graph.model`), graded, and so are the change
+feed and ``how`` (:mod:`registry.answers`, re-exported here); the models here cover the rest.
+Values of subjects are typed ``Any``: graded values may be masked strings where the clear value
+is a date or a number.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.subject_types import SubjectType
+from registry.answers import ChangeEvent as ChangeEvent
+from registry.answers import ChangesPage as ChangesPage
+from registry.answers import HowOut as HowOut
 from registry.audit import AuditEntry
 
 RowValue = str | int | float | bool | None
@@ -148,6 +152,8 @@ class WhyOut(_Out):
 
     left: str
     right: str
+    left_subject: str | None = Field(description="the subject the left record belongs to now")
+    right_subject: str | None = Field(description="the subject the right record belongs to now")
     subject_type: SubjectType
     features: list[FeatureOut]
     prior_weight: float
@@ -158,35 +164,6 @@ class WhyOut(_Out):
     link_threshold: float
     review_threshold: float
     judgements: list[dict[str, Any]]
-
-
-class HowOut(_Out):
-    """The links, judgements and history that built a subject."""
-
-    id: str
-    type: SubjectType
-    status: str
-    merged_into: str | None
-    records: list[str]
-    links: list[dict[str, Any]]
-    judgements: list[dict[str, Any]]
-    history: list[dict[str, Any]]
-
-
-# -- change feed -----------------------------------------------------------------------------
-class ChangeEvent(_Out):
-    seq: int
-    at: str
-    kind: str
-    subject_id: str | None
-    subject_type: SubjectType | None
-    payload: dict[str, Any]
-
-
-class ChangesPage(_Out):
-    events: list[ChangeEvent]
-    next_after: int = Field(description="pass as `after` for the next page")
-    last_seq: int = Field(description="the newest sequence number in the registry")
 
 
 # -- audit and operations --------------------------------------------------------------------

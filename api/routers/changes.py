@@ -20,9 +20,9 @@ from starlette.responses import Response, StreamingResponse
 from api.audit import audit_context
 from api.deps import GraderDep, RegistryDep
 from api.errors import problem_responses
-from api.models import ChangeEvent, ChangesPage
+from api.models import ChangesPage
 from api.responses import purpose_headers, respond
-from graph_schema.subject_types import SubjectType
+from registry.answers import change_event
 from registry.grading import Grader
 from registry.service import Registry
 from registry.store.base import Event
@@ -58,17 +58,6 @@ def visible_page(
     return out, cursor
 
 
-def as_model(event: Event) -> ChangeEvent:
-    return ChangeEvent(
-        seq=event.seq,
-        at=event.at,
-        kind=event.kind,
-        subject_id=event.entity_id,
-        subject_type=SubjectType(event.subject_type) if event.subject_type else None,
-        payload=event.payload,
-    )
-
-
 @router.get(
     "",
     response_model=ChangesPage,
@@ -96,12 +85,12 @@ async def changes(
         after = cursor
         await asyncio.sleep(min(POLL_SECONDS, remaining))
     last = await run_in_threadpool(registry.store.last_seq)
-    page = ChangesPage(events=[as_model(e) for e in events], next_after=cursor, last_seq=last)
+    page = ChangesPage(events=[change_event(e) for e in events], next_after=cursor, last_seq=last)
     return respond(page, grader=grader)
 
 
 def sse(event: Event) -> bytes:
-    data = orjson.dumps(as_model(event).model_dump(mode="json"))
+    data = orjson.dumps(change_event(event).model_dump(mode="json"))
     return b"id: %d\nevent: %s\ndata: %s\n\n" % (event.seq, event.kind.encode(), data)
 
 

@@ -57,6 +57,7 @@ def why(left: Ref, right: Ref, registry: RegistryDep, grader: GraderDep) -> Resp
     for subject_id in (left_id, right_id):
         grader.ledger.touch(subject_id)
     found["features"] = grader.features(st, found["features"], left_id, right_id)
+    found["left_subject"], found["right_subject"] = left_id, right_id
     return respond(WhyOut.model_validate(found), grader=grader)
 
 
