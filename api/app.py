@@ -39,6 +39,7 @@ from api.routers import (
     search,
     subjects,
 )
+from api.routers.console import router as console_router
 from api.state import ApiState
 from registry.audit import AuditLog
 from registry.graph.neo4j_conn import Neo4jSettings
@@ -116,6 +117,7 @@ def create_app(
     )  # fmt: skip
     for module in modules:
         app.include_router(module.router)
+    app.include_router(console_router)  # the stewards' console: static, no data
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(AuditMiddleware, get_log=runtime.audit_log, metrics=metrics)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

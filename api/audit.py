@@ -8,8 +8,8 @@ the response starts. The entry is appended *before* the response's first byte le
 the append fails, the client gets a 500 instead of data that was never recorded. Streams
 (the change feed over SSE) append one more entry for each batch before sending it.
 
-Liveness, readiness, metrics and the OpenAPI documents touch no subject data and are not
-recorded (probes would otherwise fill the chain).
+Liveness, readiness, metrics, the OpenAPI documents and the stewards' console page and its
+scripts touch no subject data and are not recorded (probes would otherwise fill the chain).
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ ANONYMOUS = "anonymous"
 NO_ROLE = "none"
 UNAUDITED = frozenset(
     {"/v1/health", "/v1/ready", "/metrics", "/openapi.json", "/docs", "/redoc", "/favicon.ico"}
+    | {"/console"}
 )
+# the stewards' console page and its scripts hold no data (its data calls are audited)
+UNAUDITED_PREFIXES = ("/console/",)
 MAX_PURPOSE_CHARS = 200
 
 log = logging.getLogger("api.audit")
@@ -89,7 +92,9 @@ class AuditMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        audit_log = None if scope["path"] in UNAUDITED else self.get_log()
+        path = scope["path"]
+        unaudited = path in UNAUDITED or path.startswith(UNAUDITED_PREFIXES)
+        audit_log = None if unaudited else self.get_log()
         ctx = None if audit_log is None else AuditContext(scope, audit_log)
         if ctx is not None:
             scope[AUDIT_SCOPE_KEY] = ctx
