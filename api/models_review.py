@@ -79,7 +79,7 @@ class DecisionIn(BaseModel):
     subject: str | None = Field(None, min_length=3, max_length=64)
     reason: str = Field("", max_length=200)
     comment: str = Field("", max_length=2000)
-    review_id: int | None = Field(None, ge=1, description="the queue item this decides")
+    review_id: int | None = Field(None, ge=1, le=2**53, description="the queue item this decides")
 
 
 class CommentIn(BaseModel):

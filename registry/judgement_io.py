@@ -26,7 +26,7 @@ class JudgementLine(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    jid: int = Field(ge=1)
+    jid: int = Field(ge=1, le=2**53)
     kind: Literal["match", "no_match", "unsure", "undo"]
     left: str = Field(pattern=REF_PATTERN, description="source/record_id")
     right: str = Field(pattern=REF_PATTERN, description="source/record_id")
@@ -34,7 +34,7 @@ class JudgementLine(BaseModel):
     at: str = Field(min_length=1, max_length=64)
     reason: str = ""
     comment: str = ""
-    undoes: int | None = None
+    undoes: int | None = Field(None, ge=1, le=2**53)
 
 
 class JudgementImportError(ValueError):
@@ -65,7 +65,10 @@ def parse_lines(lines: Iterable[bytes | str]) -> list[JudgementLine]:
     out: list[JudgementLine] = []
     seen: set[int] = set()
     for n, raw in enumerate(lines, 1):
-        text = raw.decode() if isinstance(raw, bytes) else raw
+        try:
+            text = raw.decode() if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            raise JudgementImportError(f"line {n}: not UTF-8") from None
         if not text.strip():
             continue
         try:

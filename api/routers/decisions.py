@@ -31,7 +31,7 @@ StewardDep = Annotated[
     Client, Depends(require_role(Role.STEWARD, Role.ADMIN, action="review and decide"))
 ]
 ImporterDep = Annotated[Client, Depends(require_role(Role.ADMIN, action="import judgements"))]
-DecisionId = Annotated[int, Path(ge=1, description="decision id")]
+DecisionId = Annotated[int, Path(ge=1, le=2**53, description="decision id")]
 NDJSON = "application/x-ndjson"
 
 
@@ -110,7 +110,7 @@ def decisions(
     client: StewardDep,
     state: StateDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**53)] = 0,
 ) -> Response:
     found, total = state.registry.stewardship.decisions(limit, offset)
     return respond(DecisionPage(decisions=[DecisionOut.of(d) for d in found], total=total))
@@ -135,7 +135,14 @@ def export_judgements(client: StewardDep, state: StateDep) -> Response:
     response_model=ImportResult,
     summary="Import an exported judgement log (admin)",
     responses=problem_responses(401, 403, 422),
-    openapi_extra={"requestBody": {"content": {NDJSON: {}}, "required": True}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                NDJSON: {"schema": {"type": "string", "description": "one judgement per line"}}
+            },
+            "required": True,
+        }
+    },
 )
 async def import_judgements(request: Request, client: ImporterDep, state: StateDep) -> Response:
     """Entries already present are skipped; a bad line rejects the whole file (422)."""

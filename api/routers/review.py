@@ -34,7 +34,7 @@ from registry.store.base import ReviewFilter, ReviewItem
 
 router = APIRouter(prefix="/v1", tags=["stewards"])
 
-ItemId = Annotated[int, Path(ge=1, description="review item id")]
+ItemId = Annotated[int, Path(ge=1, le=2**53, description="review item id")]
 
 
 def item_out(stewardship: Stewardship, item: ReviewItem) -> ReviewItemOut:
@@ -67,7 +67,7 @@ def review_queue(
     reason: Annotated[ReviewReason | None, Query(description="only this reason")] = None,
     status: Annotated[ReviewStatus, Query(description="open (default) or closed ones")] = "open",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**53)] = 0,
 ) -> Response:
     """Priority is impact × uncertainty; `total` and the per-reason counts say what is left."""
     require_type(grader, type, " (asked for in `type`)")

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -45,6 +46,18 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(ctx: Any, value: Any) -> bytes:
+    """The judgement import body: generated text as it is, anything else as one JSON line."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return orjson.dumps(value) + b"\n"
+
+
 FUZZ_DIR = Path(tempfile.mkdtemp(prefix="registry-fuzz-"))
 atexit.register(shutil.rmtree, FUZZ_DIR, True)  # runs after schemathesis stops the app
 fuzz_app = create_app(FUZZ_DIR / "store")
