@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey, RecordVersion, RelationshipVersion, Store
-from resolution.comparators.relations import PARTNERS_FIELD
+from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
+from resolution.identity import national_key
 from resolution.suspects import with_suspect
 
 
@@ -81,3 +82,61 @@ def with_suspects(records: Sequence[RecordVersion]) -> list[RecordVersion]:
                 rv = dataclasses.replace(rv, values=values)
         out.append(rv)
     return out
+
+
+# relationships from a person record to the record of a building or company it is tied to
+ANCHOR_TYPES = frozenset(
+    {"OWNS", "RESIDES_AT", "SHAREHOLDER_OF", "LEGAL_REPRESENTATIVE_OF", "EMPLOYED_BY"}
+)
+
+
+def anchor_of(rv: RecordVersion) -> list[str]:
+    """The national keys a building or enterprise record names (building part, USCC, or a
+    department's own identifier scheme)."""
+    if rv.retracted:
+        return []
+    if rv.subject_type is SubjectType.BUILDING:
+        key = national_key(rv.subject_type, rv.values)
+        return [f"B:{key}"] if key else []
+    if rv.subject_type is SubjectType.ENTERPRISE:
+        out = [f"E:{rv.values['uscc']}"] if rv.values.get("uscc") else []
+        out += [f"E:{k}:{v}" for k, v in (rv.values.get("identifiers") or {}).items()]
+        return out
+    return []
+
+
+def anchor_targets(rels: Iterable[RelationshipVersion]) -> dict[RecordKey, set[RecordKey]]:
+    """Each record's anchor records among the given relationships (from side → to side)."""
+    out: dict[RecordKey, set[RecordKey]] = {}
+    for rel in rels:
+        if rel.type in ANCHOR_TYPES and not rel.retracted:
+            a = RecordKey(rel.source, rel.from_record_id)
+            out.setdefault(a, set()).add(RecordKey(rel.source, rel.to_record_id))
+    return out
+
+
+def with_anchors(
+    records: Sequence[RecordVersion],
+    targets: Mapping[RecordKey, set[RecordKey]],
+    anchors_of: Mapping[RecordKey, list[str]],
+) -> list[RecordVersion]:
+    """Copies of person records whose values carry their anchors."""
+    out: list[RecordVersion] = []
+    for rv in records:
+        if rv.subject_type is SubjectType.PERSON and rv.key in targets:
+            found = sorted({a for t in targets[rv.key] for a in anchors_of.get(t, ())})
+            if found:
+                rv = dataclasses.replace(rv, values={**rv.values, ANCHORS_FIELD: tuple(found)})
+        out.append(rv)
+    return out
+
+
+def anchors_from_store(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:
+    """:func:`with_anchors` for a few records, reading only their relationships."""
+    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
+    if not keys:
+        return list(records)
+    targets = anchor_targets(store.relationships_of_records(keys))
+    wanted = {t for ts in targets.values() for t in ts}
+    anchors = {rv.key: anchor_of(rv) for rv in store.get_records(wanted)}
+    return with_anchors(records, targets, anchors)

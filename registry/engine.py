@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
-from registry.context import partner_index, partners_from_store, with_partners, with_suspects
+from registry.context import (
+    anchor_of,
+    anchor_targets,
+    anchors_from_store,
+    partner_index,
+    partners_from_store,
+    with_anchors,
+    with_partners,
+    with_suspects,
+)
 from registry.derived_links import DerivationReport
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
@@ -289,7 +298,9 @@ class EngineResolver:
 
     def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
         if subject_type is SubjectType.PERSON:
-            changed = with_suspects(partners_from_store(self.store, changed))
+            changed = with_suspects(
+                anchors_from_store(self.store, partners_from_store(self.store, changed))
+            )
         for rv in changed:
             if rv.retracted and rv.entity_id is not None:
                 self.entities.move(
@@ -299,7 +310,9 @@ class EngineResolver:
         if not records:
             return
         if subject_type is SubjectType.PERSON:
-            records = with_suspects(partners_from_store(self.store, records))
+            records = with_suspects(
+                anchors_from_store(self.store, partners_from_store(self.store, records))
+            )
         current = {rv.key: rv.entity_id for rv in records}
         for rv in changed:
             if rv.retracted:
@@ -351,7 +364,12 @@ def batch_resolve(
             continue
         if subject_type is SubjectType.PERSON:
             name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
-            records = with_partners(records, partner_index(store.iter_relationships()), name_of)
+            rels = list(store.iter_relationships())
+            records = with_partners(records, partner_index(rels), name_of)
+            targets = anchor_targets(rels)
+            wanted = {t for ts in targets.values() for t in ts}
+            anchors = {rv.key: anchor_of(rv) for rv in store.get_records(wanted)}
+            records = with_anchors(records, targets, anchors)
             records = with_suspects(records)
         if progress:
             progress(f"{subject_type.value}: blocking {len(records)} records")

@@ -19,7 +19,7 @@ from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_n
 from graph_schema.identifiers.id_number import checksum_corrections
 from graph_schema.person_names import PersonName, cross_script_key, normalize_person_name
 from graph_schema.subject_types import SubjectType
-from resolution.comparators.relations import PARTNERS_FIELD
+from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 from resolution.identity import national_key
 from resolution.suspects import SUSPECT_ID
 
@@ -79,8 +79,13 @@ def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
     address = _address(v["address"]) if v.get("address") else None
     if address is not None and address.district:
         yield f"nd:{name}|{address.district}"
+    for anchor in v.get(ANCHORS_FIELD) or ():
+        if pkey:
+            yield f"na:{pkey}|{anchor}"
     for partner in v.get(PARTNERS_FIELD) or ():
-        yield f"np:{name}|{partner}"
+        # script-free on both sides: a marriage record may spell a spouse in pinyin
+        other = name_key(partner) if pkey else None
+        yield f"np:{pkey}|{other}" if other else f"np:{name}|{partner}"
 
 
 def _enterprise_keys(v: Mapping[str, Any]) -> Iterator[str]:

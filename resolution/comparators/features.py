@@ -43,7 +43,14 @@ from resolution.comparators.identifiers import (
     identifiers_level,
 )
 from resolution.comparators.names import NAME_LEVELS, name_level
-from resolution.comparators.relations import PARTNER_LEVELS, PARTNERS_FIELD, partner_level
+from resolution.comparators.relations import (
+    ANCHOR_LEVELS,
+    ANCHORS_FIELD,
+    PARTNER_LEVELS,
+    PARTNERS_FIELD,
+    anchor_level,
+    partner_level,
+)
 from resolution.suspects import SUSPECT_ID
 
 
@@ -100,6 +107,7 @@ FEATURES: dict[SubjectType, tuple[Feature, ...]] = {
         _feature("address", ADDRESS_LEVELS, address_level, tf=True),
         _feature("identifiers", SCHEME_LEVELS, identifiers_level),
         _feature("partner", PARTNER_LEVELS, partner_level, field=PARTNERS_FIELD),
+        _feature("anchor", ANCHOR_LEVELS, anchor_level, field=ANCHORS_FIELD),
     ),
     SubjectType.ENTERPRISE: (
         _feature("uscc", IDENTIFIER_LEVELS, identifier_level,

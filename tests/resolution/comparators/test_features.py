@@ -11,7 +11,7 @@ from graph_schema.fields import FIELDS_BY_NAME
 from graph_schema.normalize import normalize_fields
 from graph_schema.subject_types import SubjectType
 from resolution.comparators import FEATURES, FEATURES_BY_NAME, MISSING, compare_records
-from resolution.comparators.relations import PARTNERS_FIELD
+from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 from resolution.suspects import SUSPECT_ID
 
 P, E, B, L = SubjectType.PERSON, SubjectType.ENTERPRISE, SubjectType.BUILDING, SubjectType.PARCEL
@@ -34,7 +34,11 @@ def test_every_type_has_features_over_its_own_fields() -> None:
         assert len(names) == len(set(names))
         for feature in features:
             # standard fields, or relational context the engine adds (never stored)
-            allowed = set(FIELDS_BY_NAME[subject_type]) | {PARTNERS_FIELD, SUSPECT_ID}
+            allowed = set(FIELDS_BY_NAME[subject_type]) | {
+                PARTNERS_FIELD,
+                ANCHORS_FIELD,
+                SUSPECT_ID,
+            }
             assert set(feature.fields) <= allowed, feature.name
             assert feature.tf_field is None or feature.tf_field in feature.fields
             assert MISSING not in feature.levels
@@ -82,6 +86,7 @@ def test_person_pair_end_to_end() -> None:
         "phone": "one_typo", "email": MISSING, "address": "same_room", "identifiers": "exact",
         "partner": MISSING,
         "id_number_suspect": MISSING,
+        "anchor": MISSING,
     }  # fmt: skip
     shown = {name: (left, right) for name, _, left, right in result}
     assert shown["name"] == ("张伟", "章伟")

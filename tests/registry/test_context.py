@@ -1,0 +1,97 @@
+"""Context for matching: a name-only record finds its person through the building or company
+it is tied to; a suspect id number through the valid number one slip away."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from registry.demo.codes import make_id_number, parcel_code, unit_code
+from registry.mapping import Mapping
+from registry.service import Registry
+from registry.store.base import RecordKey
+
+P1 = parcel_code("330106", 1, 1, 1)
+
+RESIDENTS = Mapping.from_toml(
+    """
+[[subjects]]
+role = "r"
+type = "person"
+record_id = "{编号}"
+[subjects.fields]
+name = "{姓名}"
+id_number = "{身份证}"
+birth_date = "{出生}"
+[[subjects]]
+role = "home"
+type = "building"
+record_id = "{编号}:home"
+[subjects.fields]
+building_code = "{房屋编码}"
+[[relationships]]
+type = "RESIDES_AT"
+from = "r"
+to = "home"
+""",
+    "residents.toml",
+)
+OWNERS = Mapping.from_toml(
+    """
+[[subjects]]
+role = "o"
+type = "person"
+record_id = "{编号}:owner"
+[subjects.fields]
+name = "{权利人}"
+[[subjects]]
+role = "unit"
+type = "building"
+record_id = "{编号}"
+[subjects.fields]
+building_code = "{单元号}"
+[[relationships]]
+type = "OWNS"
+from = "o"
+to = "unit"
+""",
+    "owners.toml",
+)
+
+
+def subject(reg: Registry, source: str, record_id: str) -> str | None:
+    rec = reg.store.get_record(RecordKey(source, record_id))
+    return None if rec is None else rec.entity_id
+
+
+def test_name_only_owners_join_the_residents_of_their_buildings(tmp_path: Path) -> None:
+    surnames, given = "王李张刘陈杨赵黄", ("伟", "芳", "娜", "敏", "静", "强", "磊", "洋")
+    names = [s + g for s in surnames for g in given]  # 64 people, each in a flat of their own
+    residents = ["编号,姓名,身份证,出生,房屋编码"]
+    owners = ["编号,权利人,单元号"]
+    for i, name in enumerate(names):
+        birth = f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}"
+        ident = make_id_number("330106", dt.date.fromisoformat(birth), i)
+        residents.append(f"H{i},{name},{ident},{birth},{unit_code(P1, 1 + i % 12, 100 + i)}")
+        owners.append(f"BDC{i},{name},{unit_code(P1, 1 + i % 12, 100 + i)}")
+    # namesakes owning flats in a building none of them lives in
+    owners += [f"OTHER{i},{names[i]},{unit_code(P1, 40, i)}" for i in range(8)]
+    (tmp_path / "h.csv").write_text("\n".join(residents) + "\n", encoding="utf-8")
+    (tmp_path / "o.csv").write_text("\n".join(owners) + "\n", encoding="utf-8")
+    reg = Registry(tmp_path / "store")
+    try:
+        reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
+        reg.ingest_file(tmp_path / "o.csv", "real_estate", OWNERS)
+        reg.resolve()
+        joined = sum(
+            subject(reg, "real_estate", f"BDC{i}:owner") == subject(reg, "hukou", f"H{i}")
+            for i in range(len(names))
+        )
+        assert joined == len(names), "same name, same building: the same person"
+        for i in range(8):
+            assert subject(reg, "real_estate", f"OTHER{i}:owner") != subject(reg, "hukou", f"H{i}")
+        why = reg.why("hukou/H0", "real_estate/BDC0:owner")
+        assert why is not None
+        assert {f["feature"]: f["level"] for f in why["features"]}["anchor"] == "shared"
+    finally:
+        reg.close()
