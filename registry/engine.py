@@ -30,7 +30,7 @@ from registry.judgements import Constraints, constraints_for
 from registry.reconcile import reconcile
 from registry.store.base import RecordKey, RecordVersion, ReviewItem, Store
 from resolution.blocking import (
-    DECISIVE_PREFIXES,
+    CHAINED_PREFIXES,
     DEFAULT_MAX_BLOCK,
     BlockingReport,
     blocking_keys,
@@ -273,7 +273,7 @@ class EngineResolver:
         for mkey, members in self.store.records_by_match_keys(sorted(wanted)).items():
             if len(members) <= self.max_block:
                 candidates.update(members)
-            elif mkey.startswith(DECISIVE_PREFIXES):
+            elif mkey.startswith(CHAINED_PREFIXES):
                 # one subject's records: a few of them bring in the whole subject
                 candidates.update(members[:5])
         subject_type = changed[0].subject_type

@@ -21,7 +21,7 @@ from graph_schema.subject_types import SubjectType
 from registry.engine import ModelSet
 from registry.store.base import RecordKey, RecordVersion
 from registry.store.graph_rows import GraphStore
-from resolution.blocking import DECISIVE_PREFIXES, DEFAULT_MAX_BLOCK, blocking_keys
+from resolution.blocking import CHAINED_PREFIXES, DEFAULT_MAX_BLOCK, blocking_keys
 from resolution.scoring import FeatureScore, PairScore, score_pair
 
 MAX_LIMIT = 100
@@ -116,7 +116,7 @@ def _candidates(
     for mkey, members in store.records_by_match_keys(keys).items():
         if len(members) <= DEFAULT_MAX_BLOCK:
             found.update(members)
-        elif mkey.startswith(DECISIVE_PREFIXES):
+        elif mkey.startswith(CHAINED_PREFIXES):
             found.update(members[:DECISIVE_SAMPLE])
     return [
         rv

@@ -92,6 +92,8 @@ def _enterprise_keys(v: Mapping[str, Any]) -> Iterator[str]:
     if v.get("uscc"):
         yield "uscc:" + v["uscc"]
         yield "org:" + v["uscc"][8:17]
+    for scheme, value in (v.get("identifiers") or {}).items():
+        yield f"x:{scheme}:{value}"
     if v.get("name"):
         parsed = _enterprise(v["name"])
         if parsed is not None:
@@ -155,6 +157,9 @@ class BlockingReport:
 # first is enough to join them all (500 employees' records of one employer give 499 pairs,
 # not 124,750), and an oversize block is never skipped.
 DECISIVE_PREFIXES = ("id:", "uscc:", "bp:", "pc:")
+# blocks that stand for one subject however large (an employer's social-insurance unit number
+# on each of its employees' rows): chained to their first members instead of skipped
+CHAINED_PREFIXES = (*DECISIVE_PREFIXES, "x:")
 
 
 def candidate_pairs(
@@ -172,10 +177,13 @@ def candidate_pairs(
         n = len(members)
         if n < 2:
             continue
-        if key.startswith(DECISIVE_PREFIXES):
+        if key.startswith(CHAINED_PREFIXES):
             members.sort()
             first = members[0]
             pairs.update((first, other) for other in members[1:])
+            if not key.startswith(DECISIVE_PREFIXES) and n > 2:
+                second = members[1]  # a second anchor: the first record may be the odd one
+                pairs.update((second, other) for other in members[2:])
             continue
         if n > max_block:
             report.oversize_blocks += 1

@@ -117,6 +117,7 @@ FEATURES: dict[SubjectType, tuple[Feature, ...]] = {
         _feature("legal_rep_id_number", ID_NUMBER_LEVELS, id_number_level),
         _feature("address", ADDRESS_LEVELS, address_level, tf=True),
         _feature("phone", PHONE_LEVELS, phone_level, tf=True),
+        _feature("identifiers", SCHEME_LEVELS, identifiers_level),
     ),
     SubjectType.BUILDING: (
         _feature("building_code", BUILDING_CODE_LEVELS, building_code_level,

@@ -112,6 +112,7 @@ def test_enterprise_pair_end_to_end() -> None:
     assert levels(E, a, b) == {
         "uscc": MISSING, "name": "other_branch", "legal_rep_name": "homophone",
         "legal_rep_id_number": MISSING, "address": "same_room", "phone": "same_local",
+        "identifiers": MISSING,
     }  # fmt: skip
 
 
