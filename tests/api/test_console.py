@@ -200,6 +200,13 @@ def test_console_is_static_served_without_key_and_not_audited(console: Console) 
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert http.get("/console/").status_code == 200
     for name, kind in (("app.js", "javascript"), ("i18n.js", "javascript"),
+                       ("api.js", "javascript"), ("codes.js", "javascript"),
+                       ("compare.js", "javascript"), ("decisions.js", "javascript"),
+                       ("dom.js", "javascript"), ("graph_svg.js", "javascript"),
+                       ("header.js", "javascript"), ("keys.js", "javascript"),
+                       ("login.js", "javascript"), ("profile.js", "javascript"),
+                       ("queue.js", "javascript"), ("routes.js", "javascript"),
+                       ("subject.js", "javascript"), ("subject_actions.js", "javascript"),
                        ("style.css", "text/css")):  # fmt: skip
         asset = http.get(f"/console/static/{name}")
         assert asset.status_code == 200 and kind in asset.headers["content-type"], name
