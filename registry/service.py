@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import os
 import time
@@ -13,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
+from registry import exports
 from registry.derived_links import DerivationReport, refresh_derived_links
 from registry.engine import BatchReport, EngineResolver, ModelSet, batch_resolve
 from registry.entities import ChangeCounts, EntityManager
 from registry.explain import how, why
 from registry.graph.base import GraphBackend, GraphUnavailable
 from registry.graph.embedded import EmbeddedGraph
-from registry.graph.folding import EDGE_ATTRS, fold_edges
 from registry.graph.neo4j_backend import Neo4jGraph
 from registry.graph.neo4j_conn import Neo4jSettings
 from registry.graph.sync import Neo4jProjector, SyncReport
@@ -355,75 +353,20 @@ class Registry:
     # -- export --------------------------------------------------------------------------
     def export_clusters(self, out: Path) -> int:
         """``source,record_id,subject_type,entity_id`` for every stored record."""
-        n = 0
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["source", "record_id", "subject_type", "entity_id"])
-            for source, record_id, subject_type, entity_id in self.assignments():
-                writer.writerow([source, record_id, subject_type, entity_id])
-                n += 1
-        return n
+        return exports.export_clusters(self.store, out)
 
     def assignments(self) -> Iterator[tuple[str, str, str, str]]:
-        """(source, record_id, subject_type, entity_id) of every record; a retracted record
-        belongs to no subject (empty id)."""
-        for rv in self.store.iter_records():
-            entity_id = "" if rv.retracted else rv.entity_id or ""
-            yield rv.key.source, rv.key.record_id, rv.subject_type.value, entity_id
+        """(source, record_id, subject_type, entity_id) of every record (see
+        :func:`registry.exports.assignments`)."""
+        return exports.assignments(self.store)
 
     def graph_edges(self) -> Iterator[dict[str, Any]]:
         """Subject-level relationships, folded as the graph holds them, with provenance."""
-        for e in fold_edges(self.store.iter_entity_edges()):
-            attrs = {k: v for k in EDGE_ATTRS if (v := getattr(e, k)) is not None}
-            yield {
-                "type": e.type.value,
-                "from": e.from_id,
-                "to": e.to_id,
-                "attrs": attrs,
-                "sources": list(e.sources),
-            }
+        return exports.graph_edges(self.store)
 
     def export_graph(self, out_dir: Path) -> tuple[int, int]:
         """``subjects.jsonl`` and ``relationships.jsonl`` (plus CSV twins) for other tools."""
-        out_dir.mkdir(parents=True, exist_ok=True)
-        n_subjects = n_edges = 0
-        with (
-            (out_dir / "subjects.jsonl").open("w", encoding="utf-8") as js,
-            (out_dir / "subjects.csv").open("w", newline="", encoding="utf-8") as cs,
-        ):
-            writer = csv.writer(cs)
-            writer.writerow(["id", "type", "name", "golden"])
-            for e in self.store.iter_entities():
-                row = {"id": e.entity_id, "type": e.subject_type.value, "golden": e.golden}
-                js.write(json.dumps(row, ensure_ascii=False) + "\n")
-                writer.writerow(
-                    [
-                        e.entity_id,
-                        e.subject_type.value,
-                        e.golden.get("name", ""),
-                        json.dumps(e.golden, ensure_ascii=False),
-                    ]
-                )
-                n_subjects += 1
-        with (
-            (out_dir / "relationships.jsonl").open("w", encoding="utf-8") as js,
-            (out_dir / "relationships.csv").open("w", newline="", encoding="utf-8") as cs,
-        ):
-            writer = csv.writer(cs)
-            writer.writerow(["type", "from", "to", "attrs", "sources"])
-            for edge in self.graph_edges():
-                js.write(json.dumps(edge, ensure_ascii=False) + "\n")
-                writer.writerow(
-                    [
-                        edge["type"],
-                        edge["from"],
-                        edge["to"],
-                        json.dumps(edge["attrs"], ensure_ascii=False),
-                        ";".join(edge["sources"]),
-                    ]
-                )
-                n_edges += 1
-        return n_subjects, n_edges
+        return exports.export_graph(self.store, out_dir)
 
     def counts(self) -> dict[str, int]:
         """Active subjects per type."""
