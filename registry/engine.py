@@ -87,6 +87,9 @@ class ClusterResult:
     review: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
     blocking: BlockingReport = field(default_factory=BlockingReport)
     pairs_scored: int = 0
+    # pairs two different valid national identifiers keep apart although everything else
+    # scores above the link threshold: twins, or a keying slip that still passes the check
+    kept_apart: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
 
 
 def cluster_records(
@@ -108,6 +111,7 @@ def cluster_records(
         pairs = sorted(found)
     links: list[Link[RecordKey]] = []
     review: list[tuple[RecordKey, RecordKey, float]] = []
+    kept_apart: list[tuple[RecordKey, RecordKey, float]] = []
     if patterns is None:
         features = FEATURES[subject_type]
         patterns = [
@@ -117,6 +121,9 @@ def cluster_records(
     for (i, j), pattern in zip(pairs, patterns, strict=True):
         weight, decisive = scorer.weight(pattern, records[i].values)
         if decisive == "nonmatch":
+            rest = scorer.without_decisive(pattern, weight)
+            if rest >= model.link_threshold:  # everything but the identifier says "same"
+                kept_apart.append((keys[i], keys[j], rest))
             continue
         if decisive == "match":
             links.append(Link(keys[i], keys[j], DECISIVE_MATCH + weight, "identifier"))
@@ -134,8 +141,9 @@ def cluster_records(
     }
     result = cluster(keys, links, cannot_link=apart, identifiers=identifiers)
     return ClusterResult(
-        result.clusters, result.applied, result.conflicts, review, blocking, len(pairs)
-    )
+        result.clusters, result.applied, result.conflicts, review, blocking, len(pairs),
+        kept_apart,
+    )  # fmt: skip
 
 
 AMBIGUITY_MARGIN = 1.0  # bits: a record whose two best subjects score this close is ambiguous
@@ -210,6 +218,10 @@ def review_items(
         items.append(
             ReviewItem(subject_type, c.link.a, c.link.b, c.link.weight % DECISIVE_MATCH, reason)
         )
+    items += [
+        ReviewItem(subject_type, a, b, w, "conflicting_identifiers")
+        for a, b, w in result.kept_apart
+    ]
     if judged is not None:
         done = {frozenset(p) for p in (*judged.matches, *judged.not_matches, *judged.unsure)}
         items = [i for i in items if frozenset((i.left, i.right)) not in done]

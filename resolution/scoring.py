@@ -111,6 +111,14 @@ class PatternScorer:
                 decisive = "match"
         return total, decisive
 
+    def without_decisive(self, pattern: tuple[str, ...], total: float) -> float:
+        """``total`` without the weights of decisive levels: what the rest of the evidence
+        says about a pair two different national identifiers keep apart."""
+        for feature, level in zip(self.features, pattern, strict=True):
+            if level in feature.decisive_nonmatch or level in feature.decisive_match:
+                total -= self.model.level_weight(feature.name, level)
+        return total
+
     def weight(
         self, pattern: tuple[str, ...], a: Mapping[str, Any]
     ) -> tuple[float, Literal["match", "nonmatch"] | None]:

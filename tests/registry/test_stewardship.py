@@ -239,3 +239,19 @@ def test_exported_judgements_bind_a_rebuilt_store(three: Registry, tmp_path: Pat
     with pytest.raises(JudgementImportError, match="line 1: kind"):
         three.import_judgements([b'{"jid": 1, "kind": "maybe", "left": "a/1", "right": "b/2",'
                                  b' "user": "s", "at": "t"}'])  # fmt: skip
+
+
+def test_records_only_their_identifiers_keep_apart_are_queued(
+    registry: Registry, tmp_path: Path
+) -> None:
+    # everything agrees but two valid id numbers: never linked, but a steward should look
+    # (twins, or a slip of the keyboard that still passes the check character)
+    ingest_persons(registry, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
+    ingest_persons(registry, tmp_path, "social", [f"S1,张伟,{Y},13812345678,1949-12-31"])
+    assert not together(registry, "hukou/H1", "social/S1")
+    (item,) = registry.store.review_items()
+    assert item.reason == "conflicting_identifiers" and item.uncertainty == 1.0
+    assert {item.left, item.right} == {RecordKey("hukou", "H1"), RecordKey("social", "S1")}
+    # same name only: nothing to ask a steward about
+    ingest_persons(registry, tmp_path, "tax", [f"T1,张伟,{Z},,"])
+    assert len(registry.store.review_items()) == 1
