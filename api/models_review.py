@@ -10,7 +10,12 @@ from graph_schema.subject_types import SubjectType
 from registry.store.base import Decision, ReviewItem
 
 ReviewReason = Literal[
-    "review_band", "conflicting_identifiers", "judgement_conflict", "ambiguous_record", "dispute"
+    "review_band",
+    "conflicting_identifiers",
+    "judgement_conflict",
+    "ambiguous_record",
+    "look_alike",
+    "dispute",
 ]
 ReviewStatus = Literal["open", "decided", "unsure", "dismissed"]
 DecisionKind = Literal["match", "no_match", "unsure", "merge", "move", "dissolve"]

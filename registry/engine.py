@@ -40,6 +40,7 @@ from resolution.clustering import DECISIVE_MATCH, STEWARD_MATCH, Conflict, Link,
 from resolution.comparators.features import FEATURES
 from resolution.defaults import default_model
 from resolution.identity import national_key
+from resolution.lookalikes import LookAlikes
 from resolution.model import MatchModel, weight_to_prob
 from resolution.scoring import PatternScorer
 from resolution.training import comparison_pattern, train_model
@@ -90,6 +91,24 @@ class ClusterResult:
     # pairs two different valid national identifiers keep apart although everything else
     # scores above the link threshold: twins, or a keying slip that still passes the check
     kept_apart: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
+    # different people (valid ids) sharing surname, birth date and home: twins, most often
+    look_alikes: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
+
+
+# name levels under which a pair kept apart only by its identifiers is worth a steward's look:
+# the same person under two valid numbers, not relatives who share a phone and a home
+_KEPT_APART_NAMES = {
+    SubjectType.PERSON: frozenset({"exact", "variant", "swapped", "cross_script", "homophone"}),
+    SubjectType.ENTERPRISE: frozenset({"exact", "same_core", "fuzzy_core", "other_branch"}),
+}
+
+
+def _same_name_levels(subject_type: SubjectType) -> tuple[int, frozenset[str]] | None:
+    levels = _KEPT_APART_NAMES.get(subject_type)
+    if levels is None:
+        return None
+    names = [f.name for f in FEATURES[subject_type]]
+    return names.index("name"), levels
 
 
 def cluster_records(
@@ -112,18 +131,24 @@ def cluster_records(
     links: list[Link[RecordKey]] = []
     review: list[tuple[RecordKey, RecordKey, float]] = []
     kept_apart: list[tuple[RecordKey, RecordKey, float]] = []
+    look_alikes: list[tuple[RecordKey, RecordKey, float]] = []
     if patterns is None:
         features = FEATURES[subject_type]
         patterns = [
             comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
         ]
     scorer = PatternScorer(model)
+    same_name = _same_name_levels(subject_type)
+    look = LookAlikes(FEATURES[subject_type]) if subject_type is SubjectType.PERSON else None
     for (i, j), pattern in zip(pairs, patterns, strict=True):
         weight, decisive = scorer.weight(pattern, records[i].values)
         if decisive == "nonmatch":
-            rest = scorer.without_decisive(pattern, weight)
-            if rest >= model.link_threshold:  # everything but the identifier says "same"
-                kept_apart.append((keys[i], keys[j], rest))
+            if look is not None and look.alike(pattern, records[i].values, records[j].values):
+                look_alikes.append((keys[i], keys[j], weight))
+            elif same_name is not None and pattern[same_name[0]] in same_name[1]:
+                rest = scorer.without_decisive(pattern, weight)
+                if rest >= model.link_threshold:  # everything but the identifier says "same"
+                    kept_apart.append((keys[i], keys[j], rest))
             continue
         if decisive == "match":
             links.append(Link(keys[i], keys[j], DECISIVE_MATCH + weight, "identifier"))
@@ -142,7 +167,7 @@ def cluster_records(
     result = cluster(keys, links, cannot_link=apart, identifiers=identifiers)
     return ClusterResult(
         result.clusters, result.applied, result.conflicts, review, blocking, len(pairs),
-        kept_apart,
+        kept_apart, look_alikes,
     )  # fmt: skip
 
 
@@ -221,6 +246,10 @@ def review_items(
     items += [
         ReviewItem(subject_type, a, b, w, "conflicting_identifiers")
         for a, b, w in result.kept_apart
+    ]
+    items += [
+        ReviewItem(subject_type, a, b, w, "look_alike", uncertainty=0.5)
+        for a, b, w in result.look_alikes
     ]
     if judged is not None:
         done = {frozenset(p) for p in (*judged.matches, *judged.not_matches, *judged.unsure)}

@@ -9,6 +9,7 @@ export const REASONS = [
   "conflicting_identifiers",
   "judgement_conflict",
   "ambiguous_record",
+  "look_alike",
   "dispute",
 ];
 export const STATUSES = ["open", "decided", "unsure", "dismissed"];

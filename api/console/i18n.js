@@ -187,6 +187,7 @@ const zh = {
   "reason.conflicting_identifiers": "证件号码冲突",
   "reason.judgement_conflict": "与人工判定冲突",
   "reason.ambiguous_record": "记录归属不明",
+  "reason.look_alike": "疑似双胞胎/同户相似人员",
   "reason.dispute": "部门异议",
 
   "status.open": "待处理",
@@ -485,6 +486,7 @@ const en = {
   "reason.conflicting_identifiers": "Conflicting identifiers",
   "reason.judgement_conflict": "Conflicts with a judgement",
   "reason.ambiguous_record": "Ambiguous record",
+  "reason.look_alike": "Look-alikes (twins?)",
   "reason.dispute": "Department dispute",
 
   "status.open": "open",

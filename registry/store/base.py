@@ -122,6 +122,7 @@ REVIEW_REASONS = (
     "conflicting_identifiers",
     "judgement_conflict",
     "ambiguous_record",
+    "look_alike",
     "dispute",
 )
 REVIEW_STATUSES = ("open", "decided", "unsure", "dismissed")

@@ -3,12 +3,15 @@ and the queue they work from (reasons, priority, filters, disputes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from graph_schema.subject_types import SubjectType
+from registry.demo.codes import make_id_number
 from registry.judgement_io import JudgementImportError
+from registry.mapping import Mapping
 from registry.service import Registry
 from registry.stewardship import DecisionError
 from registry.store.base import RecordKey, ReviewFilter
@@ -17,6 +20,21 @@ from tests.registry.conftest import ingest_persons
 X = "11010519491231002X"
 Y = "440524188001010014"
 Z = "110101199003071234"
+WITH_ADDRESS = Mapping.from_toml(
+    """
+[[subjects]]
+role = "p"
+type = "person"
+record_id = "{编号}"
+[subjects.fields]
+name = "{姓名}"
+id_number = "{身份证}"
+phone = "{电话}"
+birth_date = "{出生}"
+address = "{地址}"
+""",
+    "residents.toml",
+)
 
 
 def sid(reg: Registry, ref: str) -> str:
@@ -255,3 +273,27 @@ def test_records_only_their_identifiers_keep_apart_are_queued(
     # same name only: nothing to ask a steward about
     ingest_persons(registry, tmp_path, "tax", [f"T1,张伟,{Z},,"])
     assert len(registry.store.review_items()) == 1
+
+
+def test_twins_are_queued_as_look_alikes(tmp_path: Path) -> None:
+    reg = Registry(tmp_path / "store")
+    try:
+        born = dt.date(1990, 3, 7)
+        a, b = make_id_number("330106", born, 11), make_id_number("330106", born, 13)
+        phone = "13812345678"  # a family shares a phone: that is how they meet in blocking
+        rows = [f"H1,王小明,{a},{phone},1990-03-07", f"H2,王小亮,{b},{phone},1990-03-07"]
+        path = tmp_path / "twins.csv"
+        path.write_text(
+            "编号,姓名,身份证,电话,出生,地址\n"
+            + "\n".join(r + ",杭州市西湖区学院路600号1幢301室" for r in rows)
+            + "\n",
+            encoding="utf-8",
+        )
+        reg.ingest_file(path, "hukou", WITH_ADDRESS)
+        assert not together(reg, "hukou/H1", "hukou/H2")
+        (item,) = reg.store.review_items()
+        assert item.reason == "look_alike"
+        reg.stewardship.decide("no_match", steward="s1", left="hukou/H1", right="hukou/H2")
+        assert reg.store.review_items() == []
+    finally:
+        reg.close()
