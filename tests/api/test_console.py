@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,12 +21,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from api.app import create_app
 from graph_schema.subject_types import SubjectType
 from tests.api.conftest import City, auth, entities
+from tests.serving import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,12 +46,6 @@ def artifacts_dir() -> Path:
     folder = (Path(base) if base else ROOT / "artifacts") / "console"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_until(check: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
@@ -118,28 +109,12 @@ def near_duplicates(store: Path, n: int) -> list[dict[str, str]]:
 def console(city: City) -> Iterator[Console]:
     """A real server over this module's store, with review items pushed in over HTTP."""
     rows = near_duplicates(city.store, SEEDED)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(city.store), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="on", access_log=False,
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=base, timeout=30) as http:
+    with serve(city.store) as base, httpx.Client(base_url=base, timeout=30) as http:
         pushed = http.post(
             "/v1/sources/hukou/records", json={"rows": rows}, headers=auth(city.keys.admin)
         )
         assert pushed.status_code == 200, pushed.text
         yield Console(base, city, http)
-    server.should_exit = True
-    thread.join(timeout=20)
-    assert not thread.is_alive()
 
 
 @pytest.fixture(scope="module")

@@ -3,45 +3,22 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
 from registry.access import mask_id_number
 from tests.api.conftest import PURPOSE, City, auth, full_person, leaked, person_secrets
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.serving import serve
 
 
 @pytest.fixture(scope="module")
 def base_url(city: City) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(city.store), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="on", access_log=False,
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=20)
-    assert not thread.is_alive()
+    with serve(city.store) as url:
+        yield url
 
 
 def test_profile_over_tcp_is_graded(base_url: str, city: City) -> None:

@@ -182,3 +182,17 @@ def test_judgements_export_and_import(setup: tuple[TestClient, Keys], tmp_path: 
     assert again.json() == {"imported": 0, "already_present": 1}
     broken = api.post("/v1/judgements/import", content=b'{"jid": 1}\n', headers=auth(keys.admin))
     assert "line 1" in assert_problem(broken, 422)["detail"]
+
+
+def test_the_reasons_agree_across_store_api_and_console() -> None:
+    from typing import get_args
+
+    from api.models_review import ReviewReason, ReviewStatus
+    from registry.store.base import REVIEW_REASONS, REVIEW_STATUSES
+
+    assert set(get_args(ReviewReason)) == set(REVIEW_REASONS)
+    assert set(get_args(ReviewStatus)) == set(REVIEW_STATUSES)
+    codes = (Path(__file__).parents[3] / "api" / "console" / "codes.js").read_text("utf-8")
+    labels = (Path(__file__).parents[3] / "api" / "console" / "i18n.js").read_text("utf-8")
+    for reason in REVIEW_REASONS:
+        assert f'"{reason}"' in codes and labels.count(f'"reason.{reason}"') == 2, reason

@@ -4,18 +4,11 @@ on a free loopback port for the HTTP mode."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from api.app import create_app
 from graph_schema.subject_types import SubjectType
 from registry.clients import ClientRegistry
 from registry.service import Registry
@@ -99,32 +92,3 @@ def samples_of(store: Path) -> Samples:
 @pytest.fixture(scope="module")
 def samples(store: Path) -> Samples:
     return samples_of(store)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serve(store: Path) -> Iterator[str]:
-    """``registry serve`` in a thread: uvicorn over TCP on a free port; yields the base URL."""
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(store), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="on", access_log=False,
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        assert not thread.is_alive()

@@ -23,15 +23,8 @@ from registry.client import (
     connect,
 )
 from registry.service import Registry
-from tests.registry.client.conftest import (
-    PURPOSE,
-    Keys,
-    Samples,
-    add_keys,
-    copy_store,
-    free_port,
-    serve,
-)
+from tests.registry.client.conftest import PURPOSE, Keys, Samples, add_keys, copy_store
+from tests.serving import free_port, serve
 
 
 @pytest.fixture(scope="module")
