@@ -19,6 +19,7 @@ from registry.graph.neo4j_conn import Neo4jSettings
 from registry.mapping import Mapping
 from registry.quality import pairwise_scores, read_truth
 from registry.service import Registry
+from registry.store.base import ReviewFilter
 
 
 def register(app: typer.Typer, console: Console) -> None:
@@ -96,11 +97,11 @@ def register(app: typer.Typer, console: Console) -> None:
                 bar.update(resolving, total=1, completed=1, description="batch resolution")
             elapsed = time.perf_counter() - started
             print_resolution(console, report)
-            review = sum(int(str(r["review_pairs"])) for r in report.per_type.values())
-            conflicts = sum(int(str(r["conflicts"])) for r in report.per_type.values())
+            total, by_reason, _ = reg.store.review_counts(ReviewFilter())
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(by_reason.items())) or "empty"
             console.print(
-                f"review queue: {review} pairs in the review band, {conflicts} refused links "
-                "(conflicting identifiers or steward not-matches)"
+                f"review queue: {total} open items ({reasons}); `registry review` lists them, "
+                "stewards decide them in the console (/console)"
             )
             summarize(console, reg, out_dir / manifest["truth"], elapsed)
             if reg.projector is not None:
