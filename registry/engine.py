@@ -9,7 +9,7 @@ touches: its current subject and the subjects of the records it shares a blockin
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,13 +120,21 @@ def cluster_records(
     pairs: Sequence[tuple[int, int]] | None = None,
     patterns: Sequence[tuple[str, ...]] | None = None,
     max_block: int = DEFAULT_MAX_BLOCK,
+    settled: Mapping[RecordKey, str] | None = None,
 ) -> ClusterResult:
-    """Score candidate pairs among ``records`` and cluster them under the constraints."""
+    """Score candidate pairs among ``records`` and cluster them under the constraints.
+
+    ``settled`` (incremental runs) maps records whose subject no change touched to that
+    subject: pairs inside and between settled subjects were decided before and are not
+    scored again, and each settled subject is held together as it is; only pairs with a
+    record of a touched subject or a new record are scored."""
     keys = [rv.key for rv in records]
     blocking = BlockingReport()
     if pairs is None:
         keyed = ((i, blocking_keys(subject_type, rv.values)) for i, rv in enumerate(records))
         found, blocking = candidate_pairs(keyed, max_block)
+        if settled:
+            found = {(i, j) for i, j in found if keys[i] not in settled or keys[j] not in settled}
         pairs = sorted(found)
     links: list[Link[RecordKey]] = []
     review: list[tuple[RecordKey, RecordKey, float]] = []
@@ -157,6 +165,15 @@ def cluster_records(
         elif weight >= model.review_threshold:
             review.append((keys[i], keys[j], weight))
     present = set(keys)
+    if settled:
+        first_of: dict[str, RecordKey] = {}
+        for key in keys:
+            subject = settled.get(key)
+            if subject is None:
+                continue
+            held = first_of.setdefault(subject, key)
+            if held != key:
+                links.append(Link(held, key, DECISIVE_MATCH, "existing"))
     for a, b in constraints.matches:
         if a in present and b in present:
             links.append(Link(a, b, STEWARD_MATCH, "steward"))
@@ -358,6 +375,8 @@ class EngineResolver:
         for rv in changed:
             if rv.retracted:
                 current.pop(rv.key, None)
+        touched = {self.entities.resolve_id(rv.entity_id) for rv in changed if rv.entity_id}
+        settled = {k: sid for k, sid in current.items() if sid is not None and sid not in touched}
         constraints = constraints_for(self.store, current)
         result = cluster_records(
             subject_type,
@@ -365,6 +384,7 @@ class EngineResolver:
             self.models.get(subject_type),
             constraints,
             max_block=self.max_block,
+            settled=settled,
         )
         reconcile(self.entities, subject_type, result.clusters, current)
         self.store.put_review_items(subject_type, review_items(subject_type, result, constraints))
