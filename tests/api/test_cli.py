@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from tests.api.conftest import City, auth
-from tests.api.test_server import free_port
+from tests.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
