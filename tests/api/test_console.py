@@ -48,15 +48,22 @@ def artifacts_dir() -> Path:
     return folder
 
 
-def wait_until(check: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    """Poll ``check`` until it returns something truthy."""
+def wait_until(
+    check: Callable[[], Any],
+    what: str,
+    context: Callable[[], str] | None = None,
+    timeout: float = 15.0,
+) -> Any:
+    """Poll ``check`` until it returns something truthy (``context`` says what the page showed
+    when it did not)."""
     deadline = time.monotonic() + timeout
     while True:
         found = check()
         if found:
             return found
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            seen = f" ({context()})" if context is not None else ""
+            raise AssertionError(f"timed out waiting for {what}{seen}")
         time.sleep(0.1)
 
 
@@ -222,6 +229,8 @@ def open_compare(page: Page, item: dict[str, Any]) -> None:
     expect(page.get_by_test_id("review-item")).to_contain_text(f"#{item['id']}")
     expect(page.get_by_test_id("why-table")).to_be_visible()
     expect(page.locator("[data-action=match]")).to_be_enabled()
+    # a decision or undo still on its way ignores keys: wait until the console is idle
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\bbusy\b"))
 
 
 def test_review_decide_undo_and_audit(steward: Page, console: Console) -> None:
@@ -268,6 +277,7 @@ def test_review_decide_undo_and_audit(steward: Page, console: Console) -> None:
     expect(page.get_by_test_id("why-table")).to_be_visible()
 
     # z: undo; apart again, the item open again, and the console back on that pair
+    page.locator("main").focus()
     page.keyboard.press("z")
     wait_until(lambda: console.decisions()["total"] == before + 2, "the undo")
     undo = console.decisions()["decisions"][0]
@@ -279,8 +289,13 @@ def test_review_decide_undo_and_audit(steward: Page, console: Console) -> None:
     expect(page.get_by_test_id("relation")).to_have_attribute("data-same", "false")
 
     # n: not a match; still apart, the item decided, the decision logged
+    page.locator("main").focus()
     page.keyboard.press("n")
-    wait_until(lambda: console.decisions()["total"] == before + 3, "the no-match decision")
+    wait_until(
+        lambda: console.decisions()["total"] == before + 3,
+        "the no-match decision",
+        lambda: f"url {page.url}; toast {page.locator('#toast').text_content()!r}",
+    )
     refused = console.decisions()["decisions"][0]
     assert refused["kind"] == "no_match" and refused["review_id"] == first["id"]
     closed = console.item(first["id"])
