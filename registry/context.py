@@ -53,8 +53,13 @@ def with_partners(
     return out
 
 
-def partners_from_store(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:
-    """:func:`with_partners` for a few records, reading only their relationships."""
+def partners_from_store(
+    store: Store,
+    records: Sequence[RecordVersion],
+    mates: Mapping[RecordKey, set[RecordKey]] | None = None,
+) -> list[RecordVersion]:
+    """:func:`with_partners` for a few records, reading only their relationships; housemates
+    (:func:`co_residents_from_store`, read unless given) count as partners too."""
     keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
     if not keys:
         return list(records)
@@ -63,6 +68,10 @@ def partners_from_store(store: Store, records: Sequence[RecordVersion]) -> list[
     if children:
         rels += store.relationships_of_records(children)
     index = partner_index(rels)
+    for person, others in (
+        mates if mates is not None else co_residents_from_store(store, keys)
+    ).items():
+        index.setdefault(person, set()).update(others)
     wanted = {p for k in keys for p in index.get(k, ())}
     name_of = {
         rv.key: rv.values["name"]
@@ -140,3 +149,55 @@ def anchors_from_store(store: Store, records: Sequence[RecordVersion]) -> list[R
     wanted = {t for ts in targets.values() for t in ts}
     anchors = {rv.key: anchor_of(rv) for rv in store.get_records(wanted)}
     return with_anchors(records, targets, anchors)
+
+
+MAX_HOUSEHOLD = 8  # a "flat" with more residents is a dormitory or a data error: no context
+
+
+def co_residents(
+    rels: Iterable[RelationshipVersion],
+    homes: Mapping[RecordKey, RecordVersion],
+    limit: int = MAX_HOUSEHOLD,
+) -> dict[RecordKey, set[RecordKey]]:
+    """Person records living in the same flat (RESIDES_AT the same unit code), in flats of at
+    most ``limit`` people: each one's housemates. A household register names husband and wife
+    as housemates even when no child links them; a marriage record names them as spouses."""
+    flats: dict[str, set[RecordKey]] = {}
+    for rel in rels:
+        if rel.type != "RESIDES_AT" or rel.retracted:
+            continue
+        home = homes.get(RecordKey(rel.source, rel.to_record_id))
+        code = None if home is None else home.values.get("building_code")
+        if isinstance(code, str) and len(code) == 28:
+            flats.setdefault(code, set()).add(RecordKey(rel.source, rel.from_record_id))
+    out: dict[RecordKey, set[RecordKey]] = {}
+    for people in flats.values():
+        if 1 < len(people) <= limit:
+            for p in people:
+                out.setdefault(p, set()).update(people - {p})
+    return out
+
+
+def co_residents_from_store(
+    store: Store, keys: Sequence[RecordKey]
+) -> dict[RecordKey, set[RecordKey]]:
+    """:func:`co_residents` of a few person records: their homes' unit codes, the building
+    records with those unit codes (match key ``unit:``), and who resides at those."""
+    rels = [r for r in store.relationships_of_records(keys) if r.type == "RESIDES_AT"]
+    homes = {RecordKey(r.source, r.to_record_id) for r in rels}
+    codes = {
+        str(rv.values["building_code"])
+        for rv in store.get_records(homes)
+        if not rv.retracted and len(str(rv.values.get("building_code", ""))) == 28
+    }
+    if not codes:
+        return {}
+    flats = store.records_by_match_keys(sorted(f"unit:{c}" for c in codes))
+    units = {k for members in flats.values() for k in members}
+    everyone = [
+        r for r in store.relationships_of_records(units)
+        if r.type == "RESIDES_AT" and RecordKey(r.source, r.to_record_id) in units
+    ]  # fmt: skip
+    found = co_residents(everyone, {rv.key: rv for rv in store.get_records(units)})
+    wanted = set(keys)
+    return {k: v for k, v in found.items() if k in wanted}

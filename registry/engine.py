@@ -18,6 +18,8 @@ from registry.context import (
     anchor_of,
     anchor_targets,
     anchors_from_store,
+    co_residents,
+    co_residents_from_store,
     partner_index,
     partners_from_store,
     with_anchors,
@@ -309,10 +311,25 @@ class EngineResolver:
         by_type: dict[SubjectType, list[RecordVersion]] = {}
         for rv in self.store.get_records(keys):
             by_type.setdefault(rv.subject_type, []).append(rv)
-        for subject_type, changed in by_type.items():
-            self._resolve_type(subject_type, changed)
+        # persons last: their context (homes, companies) reads the other types' match keys
+        for subject_type in sorted(by_type, key=lambda t: t is SubjectType.PERSON):
+            self._resolve_type(subject_type, by_type[subject_type])
         touched = self.entities.flush()
         return self.entities.counts.since(before, touched)
+
+    def _refresh_housemates(
+        self, mates: Mapping[RecordKey, set[RecordKey]], changed: set[RecordKey]
+    ) -> None:
+        """A new resident is context for those already in the flat: their blocking keys are
+        recomputed so that later records can find them by it, as a batch run would."""
+        others = {m for ms in mates.values() for m in ms} - changed
+        found = [rv for rv in self.store.get_records(others) if not rv.retracted]
+        if not found:
+            return
+        for rv in with_suspects(
+            anchors_from_store(self.store, partners_from_store(self.store, found))
+        ):
+            self.store.set_match_keys(rv.key, blocking_keys(rv.subject_type, rv.values))
 
     def neighbourhood(self, changed: Sequence[RecordVersion]) -> list[RecordVersion]:
         """The changed records, their subjects' records and their candidates' subjects'."""
@@ -356,9 +373,11 @@ class EngineResolver:
 
     def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
         if subject_type is SubjectType.PERSON:
+            mates = co_residents_from_store(self.store, [rv.key for rv in changed])
             changed = with_suspects(
-                anchors_from_store(self.store, partners_from_store(self.store, changed))
+                anchors_from_store(self.store, partners_from_store(self.store, changed, mates))
             )
+            self._refresh_housemates(mates, {rv.key for rv in changed})
         for rv in changed:
             if rv.retracted and rv.entity_id is not None:
                 self.entities.move(
@@ -426,10 +445,14 @@ def batch_resolve(
         if subject_type is SubjectType.PERSON:
             name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
             rels = list(store.iter_relationships())
-            records = with_partners(records, partner_index(rels), name_of)
             targets = anchor_targets(rels)
             wanted = {t for ts in targets.values() for t in ts}
-            anchors = {rv.key: anchor_of(rv) for rv in store.get_records(wanted)}
+            tied = {rv.key: rv for rv in store.get_records(wanted)}
+            partners = partner_index(rels)
+            for person, mates in co_residents(rels, tied).items():
+                partners.setdefault(person, set()).update(mates)
+            records = with_partners(records, partners, name_of)
+            anchors = {k: anchor_of(rv) for k, rv in tied.items()}
             records = with_anchors(records, targets, anchors)
             records = with_suspects(records)
         if progress:

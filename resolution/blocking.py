@@ -112,6 +112,7 @@ def _building_keys(v: Mapping[str, Any]) -> Iterator[str]:
     if isinstance(code, str) and len(code) == 28:
         # the building part identifies the building (units share it); other fixtures: whole code
         yield "bp:" + (national_key(SubjectType.BUILDING, v) or code)
+        yield "unit:" + code  # a subset of the bp block: finds a flat's residents, adds no pair
     if v.get("address"):
         address = _address(v["address"])
         if address is not None and address.road and address.number:

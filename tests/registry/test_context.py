@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from registry.context import co_residents_from_store, partners_from_store
 from registry.demo.codes import make_id_number, parcel_code, unit_code
 from registry.mapping import Mapping
 from registry.service import Registry
 from registry.store.base import RecordKey
+from resolution.blocking import name_key
+from resolution.comparators.relations import PARTNERS_FIELD
 
 P1 = parcel_code("330106", 1, 1, 1)
 
@@ -93,5 +96,63 @@ def test_name_only_owners_join_the_residents_of_their_buildings(tmp_path: Path) 
         why = reg.why("hukou/H0", "real_estate/BDC0:owner")
         assert why is not None
         assert {f["feature"]: f["level"] for f in why["features"]}["anchor"] == "shared"
+    finally:
+        reg.close()
+
+
+HOUSEHOLD = Mapping.from_toml(
+    """
+[[subjects]]
+role = "r"
+type = "person"
+record_id = "{编号}"
+[subjects.fields]
+name = "{姓名}"
+id_number = "{身份证}"
+[[subjects]]
+role = "home"
+type = "building"
+record_id = "{编号}:home"
+[subjects.fields]
+building_code = "{房屋编码}"
+[[relationships]]
+type = "RESIDES_AT"
+from = "r"
+to = "home"
+""",
+    "household.toml",
+)
+
+
+def test_housemates_are_partners_and_an_earlier_resident_learns_of_a_later_one(
+    tmp_path: Path,
+) -> None:
+    """A household register names husband and wife as residents of one flat: each is the
+    other's partner for matching (a 1970s marriage record names them as spouses, without
+    ids). The wife's row arrives in a later file than the husband's; his blocking keys are
+    refreshed then, so a marriage record can find him, as a batch run would."""
+    flat, elsewhere = unit_code(P1, 3, 101), unit_code(P1, 3, 102)
+    born = dt.date(1948, 1, 10)
+    husband = f"H1,马华,{make_id_number('330106', born, 1)},{flat}"
+    wife = f"W1,宋金凤,{make_id_number('330106', born, 51)},{flat}"
+    neighbour = f"N1,李娜,{make_id_number('330106', born, 71)},{elsewhere}"
+    (tmp_path / "h1.csv").write_text(f"编号,姓名,身份证,房屋编码\n{husband}\n", encoding="utf-8")
+    (tmp_path / "h2.csv").write_text(
+        f"编号,姓名,身份证,房屋编码\n{wife}\n{neighbour}\n", encoding="utf-8"
+    )
+    reg = Registry(tmp_path / "store")
+    try:
+        reg.ingest_file(tmp_path / "h1.csv", "hukou", HOUSEHOLD)
+        reg.ingest_file(tmp_path / "h2.csv", "hukou", HOUSEHOLD)
+        keys = [RecordKey("hukou", "H1"), RecordKey("hukou", "W1"), RecordKey("hukou", "N1")]
+        mates = co_residents_from_store(reg.store, keys)
+        assert mates == {keys[0]: {keys[1]}, keys[1]: {keys[0]}}, "the neighbour is not family"
+        seen = partners_from_store(reg.store, reg.store.get_records(keys[:1]))
+        assert seen[0].values[PARTNERS_FIELD] == ("宋金凤",)
+        # the husband was resolved before his wife arrived; his stored keys now know her
+        found = reg.store.records_by_match_keys(
+            [f"np:{name_key('马华')}|{name_key('Song Jinfeng')}"]
+        )
+        assert keys[0] in {k for members in found.values() for k in members}
     finally:
         reg.close()
