@@ -30,7 +30,8 @@ from registry.derived_links import DerivationReport
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
 from registry.reconcile import reconcile
-from registry.store.base import RecordKey, RecordVersion, ReviewItem, Store
+from registry.review_items import review_items
+from registry.store.base import RecordKey, RecordVersion, Store
 from resolution.blocking import (
     CHAINED_PREFIXES,
     DEFAULT_MAX_BLOCK,
@@ -43,7 +44,7 @@ from resolution.comparators.features import FEATURES
 from resolution.defaults import default_model
 from resolution.identity import national_key
 from resolution.lookalikes import LookAlikes
-from resolution.model import MatchModel, weight_to_prob
+from resolution.model import MatchModel
 from resolution.scoring import PatternScorer
 from resolution.training import comparison_pattern, train_model
 
@@ -188,110 +189,6 @@ def cluster_records(
         result.clusters, result.applied, result.conflicts, review, blocking, len(pairs),
         kept_apart, look_alikes,
     )  # fmt: skip
-
-
-AMBIGUITY_MARGIN = 1.0  # bits: a record whose two best subjects score this close is ambiguous
-
-
-def uncertainty(weight: float) -> float:
-    """1 at a 50/50 match weight, towards 0 far from it either way."""
-    p = weight_to_prob(weight)
-    return round(2 * min(p, 1 - p), 6)
-
-
-def _ambiguous(
-    result: ClusterResult, where: dict[RecordKey, int]
-) -> dict[frozenset[RecordKey], float]:
-    """Review pairs whose record scores about as well with another subject as with its own
-    (or with two others): the pair and the gap, in bits, between the two best subjects."""
-    best: dict[RecordKey, dict[int, tuple[float, RecordKey | None]]] = {}
-
-    def note(rec: RecordKey, other: RecordKey, weight: float) -> None:
-        per = best.setdefault(rec, {})
-        c = where.get(other, -1)
-        if c not in per or weight > per[c][0]:
-            per[c] = (weight, other)
-
-    for link in result.applied:
-        note(link.a, link.b, link.weight)
-        note(link.b, link.a, link.weight)
-    for a, b, w in result.review:
-        note(a, b, w)
-        note(b, a, w)
-    found: dict[frozenset[RecordKey], float] = {}
-    for rec, per in best.items():
-        if len(per) < 2:
-            continue
-        (w1, r1), (w2, r2) = sorted(per.values(), key=lambda t: -t[0])[:2]
-        if w1 >= DECISIVE_MATCH or w1 - w2 > AMBIGUITY_MARGIN:
-            continue
-        for other in (r1, r2):
-            if other is not None and where.get(other) != where.get(rec):
-                found[frozenset((rec, other))] = w1 - w2
-    return found
-
-
-def review_items(
-    subject_type: SubjectType, result: ClusterResult, judged: Constraints | None = None
-) -> list[ReviewItem]:
-    """What a steward should look at: review-band pairs whose records ended up apart (a
-    record scoring as well with two subjects is marked ambiguous), and links refused because
-    they would join different national identifiers or cross a steward's not-match. Pairs a
-    steward already judged are left out."""
-    where = {k: n for n, members in enumerate(result.clusters) for k in members}
-    ambiguous = _ambiguous(result, where)
-    items: list[ReviewItem] = []
-    for a, b, w in result.review:
-        if where.get(a) == where.get(b):
-            continue
-        gap = ambiguous.get(frozenset((a, b)))
-        if gap is None:
-            items.append(
-                ReviewItem(subject_type, a, b, w, "review_band", uncertainty=uncertainty(w))
-            )
-        else:
-            items.append(
-                ReviewItem(subject_type, a, b, w, "ambiguous_record", uncertainty=uncertainty(gap))
-            )
-    for c in result.conflicts:
-        reason = (
-            "conflicting_identifiers"
-            if c.why == "different national identifiers"
-            else "judgement_conflict"
-        )
-        items.append(
-            ReviewItem(subject_type, c.link.a, c.link.b, c.link.weight % DECISIVE_MATCH, reason)
-        )
-    items += [
-        ReviewItem(subject_type, a, b, w, "conflicting_identifiers")
-        for a, b, w in result.kept_apart
-    ]
-    items += [
-        ReviewItem(subject_type, a, b, w, "look_alike", uncertainty=0.5)
-        for a, b, w in result.look_alikes
-    ]
-    if judged is not None:
-        done = {frozenset(p) for p in (*judged.matches, *judged.not_matches, *judged.unsure)}
-        items = [i for i in items if frozenset((i.left, i.right)) not in done]
-    return _one_per_subject_pair(items, where)
-
-
-def _one_per_subject_pair(items: list[ReviewItem], where: dict[RecordKey, int]) -> list[ReviewItem]:
-    """A steward decides about two subjects once: of the record pairs between the same two
-    clusters keep the strongest (an ambiguous or conflicting one before a plain one)."""
-    rank = {"conflicting_identifiers": 0, "judgement_conflict": 1, "ambiguous_record": 2}
-    best: dict[tuple[int, int], ReviewItem] = {}
-    for item in items:
-        assert item.left is not None and item.right is not None
-        a, b = where.get(item.left, -1), where.get(item.right, -2)
-        key = (min(a, b), max(a, b))
-        held = best.get(key)
-        if held is None or (rank.get(item.reason, 3), -item.weight) < (
-            rank.get(held.reason, 3),
-            -held.weight,
-        ):
-            best[key] = item
-    return list(best.values())
 
 
 class EngineResolver:
