@@ -100,30 +100,6 @@ def test_name_only_owners_join_the_residents_of_their_buildings(tmp_path: Path) 
         reg.close()
 
 
-HOUSEHOLD = Mapping.from_toml(
-    """
-[[subjects]]
-role = "r"
-type = "person"
-record_id = "{编号}"
-[subjects.fields]
-name = "{姓名}"
-id_number = "{身份证}"
-[[subjects]]
-role = "home"
-type = "building"
-record_id = "{编号}:home"
-[subjects.fields]
-building_code = "{房屋编码}"
-[[relationships]]
-type = "RESIDES_AT"
-from = "r"
-to = "home"
-""",
-    "household.toml",
-)
-
-
 def test_housemates_are_partners_and_an_earlier_resident_learns_of_a_later_one(
     tmp_path: Path,
 ) -> None:
@@ -133,17 +109,19 @@ def test_housemates_are_partners_and_an_earlier_resident_learns_of_a_later_one(
     refreshed then, so a marriage record can find him, as a batch run would."""
     flat, elsewhere = unit_code(P1, 3, 101), unit_code(P1, 3, 102)
     born = dt.date(1948, 1, 10)
-    husband = f"H1,马华,{make_id_number('330106', born, 1)},{flat}"
-    wife = f"W1,宋金凤,{make_id_number('330106', born, 51)},{flat}"
-    neighbour = f"N1,李娜,{make_id_number('330106', born, 71)},{elsewhere}"
-    (tmp_path / "h1.csv").write_text(f"编号,姓名,身份证,房屋编码\n{husband}\n", encoding="utf-8")
+    husband = f"H1,马华,{make_id_number('330106', born, 1)},,{flat}"
+    wife = f"W1,宋金凤,{make_id_number('330106', born, 51)},,{flat}"
+    neighbour = f"N1,李娜,{make_id_number('330106', born, 71)},,{elsewhere}"
+    (tmp_path / "h1.csv").write_text(
+        f"编号,姓名,身份证,出生,房屋编码\n{husband}\n", encoding="utf-8"
+    )
     (tmp_path / "h2.csv").write_text(
-        f"编号,姓名,身份证,房屋编码\n{wife}\n{neighbour}\n", encoding="utf-8"
+        f"编号,姓名,身份证,出生,房屋编码\n{wife}\n{neighbour}\n", encoding="utf-8"
     )
     reg = Registry(tmp_path / "store")
     try:
-        reg.ingest_file(tmp_path / "h1.csv", "hukou", HOUSEHOLD)
-        reg.ingest_file(tmp_path / "h2.csv", "hukou", HOUSEHOLD)
+        reg.ingest_file(tmp_path / "h1.csv", "hukou", RESIDENTS)
+        reg.ingest_file(tmp_path / "h2.csv", "hukou", RESIDENTS)
         keys = [RecordKey("hukou", "H1"), RecordKey("hukou", "W1"), RecordKey("hukou", "N1")]
         mates = co_residents_from_store(reg.store, keys)
         assert mates == {keys[0]: {keys[1]}, keys[1]: {keys[0]}}, "the neighbour is not family"
