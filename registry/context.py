@@ -57,20 +57,23 @@ def partners_from_store(
     store: Store,
     records: Sequence[RecordVersion],
     mates: Mapping[RecordKey, set[RecordKey]] | None = None,
+    rels: list[RelationshipVersion] | None = None,
 ) -> list[RecordVersion]:
-    """:func:`with_partners` for a few records, reading only their relationships; housemates
-    (:func:`co_residents_from_store`, read unless given) count as partners too."""
+    """:func:`with_partners` for a few records, reading only their relationships (``rels``,
+    when the caller already read them); housemates (:func:`co_residents_from_store`, read
+    unless given) count as partners too."""
     keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
     if not keys:
         return list(records)
-    rels = store.relationships_of_records(keys)
+    if rels is None:
+        rels = store.relationships_of_records(keys)
+    if mates is None:
+        mates = co_residents_from_store(store, keys, rels)
     children = {RecordKey(r.source, r.to_record_id) for r in rels if r.type == "PARENT_OF"}
     if children:
-        rels += store.relationships_of_records(children)
+        rels = rels + store.relationships_of_records(children)
     index = partner_index(rels)
-    for person, others in (
-        mates if mates is not None else co_residents_from_store(store, keys)
-    ).items():
+    for person, others in mates.items():
         index.setdefault(person, set()).update(others)
     wanted = {p for k in keys for p in index.get(k, ())}
     name_of = {
@@ -140,12 +143,19 @@ def with_anchors(
     return out
 
 
-def anchors_from_store(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:
-    """:func:`with_anchors` for a few records, reading only their relationships."""
+def anchors_from_store(
+    store: Store,
+    records: Sequence[RecordVersion],
+    rels: list[RelationshipVersion] | None = None,
+) -> list[RecordVersion]:
+    """:func:`with_anchors` for a few records, reading only their relationships (``rels``,
+    when the caller already read them)."""
     keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
     if not keys:
         return list(records)
-    targets = anchor_targets(store.relationships_of_records(keys))
+    if rels is None:
+        rels = store.relationships_of_records(keys)
+    targets = anchor_targets(rels)
     wanted = {t for ts in targets.values() for t in ts}
     anchors = {rv.key: anchor_of(rv) for rv in store.get_records(wanted)}
     return with_anchors(records, targets, anchors)
@@ -179,12 +189,16 @@ def co_residents(
 
 
 def co_residents_from_store(
-    store: Store, keys: Sequence[RecordKey]
+    store: Store,
+    keys: Sequence[RecordKey],
+    rels: list[RelationshipVersion] | None = None,
 ) -> dict[RecordKey, set[RecordKey]]:
     """:func:`co_residents` of a few person records: their homes' unit codes, the building
-    records with those unit codes (match key ``unit:``), and who resides at those."""
-    rels = [r for r in store.relationships_of_records(keys) if r.type == "RESIDES_AT"]
-    homes = {RecordKey(r.source, r.to_record_id) for r in rels}
+    records with those unit codes (match key ``unit:``), and who resides at those (``rels``:
+    the records' relationships, when the caller already read them)."""
+    if rels is None:
+        rels = store.relationships_of_records(keys)
+    homes = {RecordKey(r.source, r.to_record_id) for r in rels if r.type == "RESIDES_AT"}
     codes = {
         str(rv.values["building_code"])
         for rv in store.get_records(homes)
@@ -201,3 +215,17 @@ def co_residents_from_store(
     found = co_residents(everyone, {rv.key: rv for rv in store.get_records(units)})
     wanted = set(keys)
     return {k: v for k, v in found.items() if k in wanted}
+
+
+def person_context(
+    store: Store, records: Sequence[RecordVersion]
+) -> tuple[list[RecordVersion], dict[RecordKey, set[RecordKey]]]:
+    """The records as the engine compares them (partners and housemates, anchors, suspect
+    ids), reading their relationships once; and the housemates found."""
+    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
+    if not keys:
+        return list(records), {}
+    rels = store.relationships_of_records(keys)
+    mates = co_residents_from_store(store, keys, rels)
+    partnered = partners_from_store(store, records, mates, rels)
+    return with_suspects(anchors_from_store(store, partnered, rels)), mates

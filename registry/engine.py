@@ -17,11 +17,9 @@ from graph_schema.subject_types import SubjectType
 from registry.context import (
     anchor_of,
     anchor_targets,
-    anchors_from_store,
     co_residents,
-    co_residents_from_store,
     partner_index,
-    partners_from_store,
+    person_context,
     with_anchors,
     with_partners,
     with_suspects,
@@ -223,9 +221,7 @@ class EngineResolver:
         found = [rv for rv in self.store.get_records(others) if not rv.retracted]
         if not found:
             return
-        for rv in with_suspects(
-            anchors_from_store(self.store, partners_from_store(self.store, found))
-        ):
+        for rv in person_context(self.store, found)[0]:
             self.store.set_match_keys(rv.key, blocking_keys(rv.subject_type, rv.values))
 
     def neighbourhood(self, changed: Sequence[RecordVersion]) -> list[RecordVersion]:
@@ -270,10 +266,7 @@ class EngineResolver:
 
     def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
         if subject_type is SubjectType.PERSON:
-            mates = co_residents_from_store(self.store, [rv.key for rv in changed])
-            changed = with_suspects(
-                anchors_from_store(self.store, partners_from_store(self.store, changed, mates))
-            )
+            changed, mates = person_context(self.store, changed)
             self._refresh_housemates(mates, {rv.key for rv in changed})
         for rv in changed:
             if rv.retracted and rv.entity_id is not None:
@@ -284,9 +277,7 @@ class EngineResolver:
         if not records:
             return
         if subject_type is SubjectType.PERSON:
-            records = with_suspects(
-                anchors_from_store(self.store, partners_from_store(self.store, records))
-            )
+            records = person_context(self.store, records)[0]
         current = {rv.key: rv.entity_id for rv in records}
         for rv in changed:
             if rv.retracted:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.context import anchors_from_store, partners_from_store, with_suspects
+from registry.context import person_context
 from registry.engine import ModelSet, cluster_records
 from registry.judgements import constraints_for, effective
 from registry.store.base import RecordKey, RecordVersion, Store
@@ -18,16 +18,12 @@ from resolution.clustering import DECISIVE_MATCH
 from resolution.scoring import PairScore, score_pair
 
 
-def _in_context(store: Store, records: list[RecordVersion]) -> list[RecordVersion]:
-    """The records as the engine compares them: with partners, anchors and suspect ids."""
-    return with_suspects(anchors_from_store(store, partners_from_store(store, records)))
-
-
 def _best_pair(
     store: Store, models: ModelSet, left: list[RecordVersion], right: list[RecordVersion]
 ) -> tuple[RecordVersion, RecordVersion, PairScore] | None:
     best: tuple[RecordVersion, RecordVersion, PairScore] | None = None
-    left, right = _in_context(store, left), _in_context(store, right)
+    # as the engine compares them: with partners, housemates, anchors and suspect ids
+    left, right = person_context(store, left)[0], person_context(store, right)[0]
     for a in left:
         for b in right:
             if a.subject_type is not b.subject_type or a.key == b.key:
