@@ -26,7 +26,7 @@ from itertools import combinations
 from graph_schema.subject_types import SubjectType
 from registry.engine import EngineResolver
 from registry.entities import EntityManager
-from registry.judgements import constraints_for
+from registry.judgements import KINDS, constraints_for
 from registry.store.base import (
     Decision,
     Judgement,
@@ -37,7 +37,7 @@ from registry.store.base import (
     Store,
 )
 
-PAIR_KINDS = ("match", "no_match", "unsure")
+PAIR_KINDS = KINDS  # the judgements a steward can make on a pair
 DECISION_KINDS = (*PAIR_KINDS, "merge", "move", "dissolve")
 MAX_DISSOLVE = 200  # records: a dissolve writes n·(n-1)/2 not-matches
 
@@ -117,7 +117,7 @@ class Stewardship:
         if not comment.strip():
             raise DecisionError("comment: say what is wrong with the profile")
         sid, records = self._subject("subject_id", subject_id)
-        impact = len(records) + len(self.store.relationships_of_records([r.key for r in records]))
+        impact = self.store.impact(r.key for r in records)
         item = ReviewItem(
             records[0].subject_type, None, None, 0.0, "dispute", subject_id=sid,
             comment=comment.strip(), raised_by=by, impact=impact, uncertainty=1.0,
