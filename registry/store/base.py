@@ -359,6 +359,11 @@ class Store(abc.ABC):
         never queued again."""
 
     @abc.abstractmethod
+    def impact(self, keys: Iterable[RecordKey]) -> int:
+        """How much a decision about these records changes: the records of the subjects
+        they belong to (and theirs, when in none) plus the relationships those declare."""
+
+    @abc.abstractmethod
     def add_review_item(self, item: ReviewItem) -> int:
         """Queue one item as given (a department's dispute); returns its id."""
 

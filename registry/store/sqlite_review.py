@@ -11,7 +11,7 @@ priorities are migrated on open (their ``review_items`` rows are copied, then dr
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,10 +53,6 @@ _DECISION_COLS = (
     "d.decision_id, d.at, d.steward, d.kind, d.args, d.judgements, d.subjects, d.reason, "
     "d.comment, d.review_id, d.undoes, "
     "(SELECT MIN(u.decision_id) FROM decisions u WHERE u.undoes = d.decision_id)"
-)
-_IMPACT_SUBJECTS = (
-    "SELECT DISTINCT entity_id FROM records WHERE entity_id IS NOT NULL AND "
-    "((source=? AND record_id=?) OR (source=? AND record_id=?))"
 )
 
 
@@ -136,13 +132,16 @@ class SQLiteReviewStore:
             conn.execute("ROLLBACK")
             raise
 
-    def _impact(self, left: RecordKey, right: RecordKey) -> int:
-        """Records of the subjects involved plus the relationships those records declare."""
+    def impact(self, keys: Iterable[RecordKey]) -> int:
         conn = self._conn
-        ends = (left.source, left.record_id, right.source, right.record_id)
-        subjects = [r[0] for r in conn.execute(_IMPACT_SUBJECTS, ends)]
-        members: set[tuple[str, str]] = {(left.source, left.record_id)}
-        members.add((right.source, right.record_id))
+        members: set[tuple[str, str]] = {(k.source, k.record_id) for k in keys}
+        subjects: set[str] = set()
+        for source, rid in list(members):
+            row = conn.execute(
+                "SELECT entity_id FROM records WHERE source=? AND record_id=?", (source, rid)
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                subjects.add(row[0])
         for sid in subjects:
             members.update(
                 conn.execute("SELECT source, record_id FROM records WHERE entity_id=?", (sid,))
@@ -173,7 +172,7 @@ class SQLiteReviewStore:
         for i in items:
             if i.left is None or i.right is None:
                 continue
-            impact = self._impact(i.left, i.right)
+            impact = self.impact((i.left, i.right))
             rows.append(
                 (
                     subject_type.value, i.reason, *_ordered(i.left, i.right), i.weight,
