@@ -10,11 +10,10 @@ a re-run does not restore. The reports are summed.
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +58,15 @@ def owned_rows(path: Path, mapping: Mapping, part: int, parts: int) -> Iterator[
     return read_csv(path, select)
 
 
+_progress: Any = None
+
+
+def _init_worker(progress: Any) -> None:
+    """Keeps the pool's progress queue (a queue passes to a process only when it starts)."""
+    global _progress
+    _progress = progress
+
+
 def _run_part(
     directory: str,
     path: str,
@@ -67,17 +75,25 @@ def _run_part(
     resolve: bool,
     part: int,
     parts: int,
-    done: Any,
 ) -> IngestReport:
+    items = owned_rows(Path(path), mapping, part, parts)
+    origin = Path(path).name
+    if not resolve:
+        # the store alone: a worker then never imports the engine or the Neo4j driver,
+        # which is most of a second of its start
+        from registry.store.sqlite import SQLiteStore
+
+        store = SQLiteStore(Path(directory))
+        try:
+            return Ingestor(store, source, mapping, origin=origin).ingest(items, _progress.put)
+        finally:
+            store.close()
     from registry.service import Registry
 
     reg = Registry(Path(directory))
     try:
-        ingestor = Ingestor(
-            reg.store, source, mapping, reg.resolver if resolve else None, origin=Path(path).name
-        )
-        items = owned_rows(Path(path), mapping, part, parts)
-        return ingestor.ingest(items, done.put)
+        ingestor = Ingestor(reg.store, source, mapping, reg.resolver, origin=origin)
+        return ingestor.ingest(items, _progress.put)
     finally:
         reg.close()
 
@@ -111,9 +127,10 @@ class PartitionedIngest:
     def __init__(self, parts: int) -> None:
         self.parts = parts
         context = multiprocessing.get_context("forkserver")
-        self._manager = context.Manager()
-        self._done = self._manager.Queue()
-        self._pool = ProcessPoolExecutor(parts, mp_context=context)
+        self._done = context.SimpleQueue()
+        self._pool = ProcessPoolExecutor(
+            parts, mp_context=context, initializer=_init_worker, initargs=(self._done,)
+        )
 
     def ingest(
         self,
@@ -136,22 +153,20 @@ class PartitionedIngest:
                 resolve,
                 part,
                 self.parts,
-                self._done,
             )
             for part in range(self.parts)
         ]
         while True:
             finished = all(f.done() for f in futures)
-            try:
-                n = self._done.get(timeout=0.1)
-            except queue.Empty:
-                if finished:
-                    break
-                continue
-            if progress is not None:
-                progress(n)
+            while not self._done.empty():
+                n = self._done.get()
+                if progress is not None:
+                    progress(n)
+            if finished:
+                break
+            wait(futures, timeout=0.1, return_when=FIRST_EXCEPTION)
         return merge_reports([f.result() for f in futures], source)
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)
-        self._manager.shutdown()
+        self._done.close()

@@ -36,7 +36,7 @@ from registry.store.sqlite import SQLiteStore
 from registry.survivorship import SurvivorshipRules
 
 DEFAULT_STORE = "registry-data"
-PARALLEL_BYTES = 4_000_000
+PARALLEL_BYTES = 1_000_000
 GRAPH_SYNC_INTERVAL = 30.0  # seconds between graph syncs during a long ingest
 GRAPH_RETRY_AFTER = 30.0  # after a failed sync, automatic syncs wait this long before retrying
 
