@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
+from registry.collector import collector_paused
 from registry.context import (
     anchor_of,
     anchor_targets,
@@ -299,6 +300,20 @@ class EngineResolver:
             self.entities.touch(rv.entity_id)
 
 
+class _Phases:
+    """Wall time per phase of one subject type's batch run (reported, so a slow run says
+    where its time went)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = round(now - self._last, 2)
+        self._last = now
+
+
 @dataclass(slots=True)
 class BatchReport:
     """What ``registry resolve`` did, per subject type."""
@@ -309,6 +324,7 @@ class BatchReport:
     derived: DerivationReport | None = None  # links to places derived afterwards
 
 
+@collector_paused()
 def batch_resolve(
     store: Store,
     entities: EntityManager,
@@ -327,9 +343,11 @@ def batch_resolve(
     touched: set[str] = set()
     for subject_type in SubjectType:
         t0 = time.perf_counter()
+        phases = _Phases()
         records = [rv for rv in store.iter_records(subject_type) if not rv.retracted]
         if not records:
             continue
+        phases.lap("read")
         if subject_type is SubjectType.PERSON:
             name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
             rels = list(store.iter_relationships())
@@ -343,16 +361,19 @@ def batch_resolve(
             anchors = {k: anchor_of(rv) for k, rv in tied.items()}
             records = with_anchors(records, targets, anchors)
             records = with_suspects(records)
+            phases.lap("context")
         if progress:
             progress(f"{subject_type.value}: blocking {len(records)} records")
         keyed = [blocking_keys(subject_type, rv.values) for rv in records]
         found, blocking = candidate_pairs(enumerate(keyed), max_block)
         pairs = sorted(found)
+        phases.lap("blocking")
         model = models.get(subject_type)
         features = FEATURES[subject_type]
         patterns = [
             comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
         ]
+        phases.lap("compare")
         if retrain and len(records) >= 50 and pairs:
             if progress:
                 progress(f"{subject_type.value}: training on {len(pairs)} candidate pairs")
@@ -360,11 +381,13 @@ def batch_resolve(
                 subject_type, [rv.values for rv in records], pairs, pair_patterns=patterns
             )
             models.save(model)
+            phases.lap("train")
         if progress:
             progress(f"{subject_type.value}: scoring and clustering")
         result = cluster_records(
             subject_type, records, model, all_constraints, pairs=pairs, patterns=patterns
         )
+        phases.lap("cluster")
         current = {rv.key: rv.entity_id for rv in records}
         with store.transaction():
             reconcile(entities, subject_type, result.clusters, current, reason="batch")
@@ -375,6 +398,7 @@ def batch_resolve(
                 subject_type, ((rv.key, k) for rv, k in zip(records, keyed, strict=True))
             )
             touched |= entities.flush()
+        phases.lap("write")
         report.per_type[subject_type.value] = {
             "records": len(records),
             "candidate_pairs": len(pairs),
@@ -385,6 +409,7 @@ def batch_resolve(
             "conflicts": len(result.conflicts),
             "link_threshold": round(model.link_threshold, 2),
             "seconds": round(time.perf_counter() - t0, 2),
+            "phases": phases.seconds,
         }
     report.changes = entities.counts.since(before, touched)
     report.seconds = time.perf_counter() - started
