@@ -16,6 +16,7 @@ freshly opened registry.
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -55,7 +56,10 @@ def ndjson(ctx: Any, value: Any) -> bytes:
         return value
     if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass")
-    return orjson.dumps(value) + b"\n"
+    try:
+        return orjson.dumps(value) + b"\n"
+    except TypeError:  # integers beyond 64 bits, which orjson refuses and JSON allows
+        return json.dumps(value).encode() + b"\n"
 
 
 FUZZ_DIR = Path(tempfile.mkdtemp(prefix="registry-fuzz-"))
