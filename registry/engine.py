@@ -391,14 +391,18 @@ def batch_resolve(
         current = {rv.key: rv.entity_id for rv in records}
         with store.transaction():
             reconcile(entities, subject_type, result.clusters, current, reason="batch")
+            phases.lap("write_membership")
             store.put_review_items(
                 subject_type, review_items(subject_type, result, all_constraints), replace=True
             )
+            phases.lap("write_review")
             store.replace_all_match_keys(
                 subject_type, ((rv.key, k) for rv, k in zip(records, keyed, strict=True))
             )
+            phases.lap("write_match_keys")
             touched |= entities.flush()
-        phases.lap("write")
+            phases.lap("write_golden")
+        phases.lap("commit")
         report.per_type[subject_type.value] = {
             "records": len(records),
             "candidate_pairs": len(pairs),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, Store
@@ -48,6 +49,10 @@ class ChangeCounts:
         self.split += other.split
         self.attributes_changed += other.attributes_changed
         self.touched |= other.touched
+
+
+_MOVE_CHUNK = 20_000  # moves whose events and membership rows are written together
+_REFRESH_CHUNK = 500  # subjects whose records are read together for golden values
 
 
 def _key_payload(key: RecordKey) -> dict[str, str]:
@@ -123,6 +128,60 @@ class EntityManager:
             self.counts.touched.add(entity_id)
         self.store.assign(key, entity_id, seq)
 
+    def create_many(self, subject_type: SubjectType, n: int) -> list[str]:
+        """``n`` new, empty subjects (one ``subject_created`` event each)."""
+        ids = self.store.new_entity_ids(subject_type, n)
+        seqs = self.store.append_events(
+            [("subject_created", entity_id, subject_type.value, {}) for entity_id in ids]
+        )
+        self.store.put_entities(
+            [
+                Entity(entity_id, subject_type, created_seq=seq, updated_seq=seq)
+                for entity_id, seq in zip(ids, seqs, strict=True)
+            ]
+        )
+        self.counts.created += n
+        return ids
+
+    def move_many(
+        self,
+        moves: Sequence[tuple[RecordKey, str | None, str | None]],
+        subject_type: SubjectType,
+        *,
+        reason: str = "resolution",
+    ) -> None:
+        """:meth:`move` for many ``(key, to, previous)`` at once, ``previous`` known: the
+        same events and membership rows, written a chunk at a time."""
+        st = subject_type.value
+        for start in range(0, len(moves), _MOVE_CHUNK):
+            events: list[tuple[str, str | None, str | None, dict[str, Any]]] = []
+            last_event: list[int] = []
+            for key, entity_id, previous in moves[start : start + _MOVE_CHUNK]:
+                if previous == entity_id:
+                    last_event.append(-1)
+                    continue
+                if previous is not None:
+                    payload = {**_key_payload(key), "reason": reason, "to": entity_id}
+                    events.append(("record_left", previous, st, payload))
+                    self.counts.left += 1
+                    self.counts.touched.add(previous)
+                if entity_id is not None:
+                    payload = {**_key_payload(key), "reason": reason, "from": previous}
+                    events.append(("record_joined", entity_id, st, payload))
+                    self.counts.joined += 1
+                    self.counts.touched.add(entity_id)
+                last_event.append(len(events) - 1)
+            seqs = self.store.append_events(events)
+            self.store.assign_many(
+                [
+                    (key, entity_id, seqs[i])
+                    for (key, entity_id, _), i in zip(
+                        moves[start : start + _MOVE_CHUNK], last_event, strict=True
+                    )
+                    if i >= 0
+                ]
+            )
+
     def merge(self, survivor: str, retired: str, *, reason: str = "resolution") -> None:
         """Move every record of ``retired`` into ``survivor`` and redirect the retired id."""
         entity = self.store.get_entity(retired)
@@ -173,18 +232,26 @@ class EntityManager:
 
     def refresh(self, entity_ids: Iterable[str]) -> None:
         """Recompute golden values of the given subjects and emit attribute changes."""
-        for entity_id in sorted(set(entity_ids)):
-            entity = self.store.get_entity(entity_id)
+        ordered = sorted(set(entity_ids))
+        for start in range(0, len(ordered), _REFRESH_CHUNK):
+            self._refresh_chunk(ordered[start : start + _REFRESH_CHUNK])
+
+    def _refresh_chunk(self, ids: list[str]) -> None:
+        found = self.store.get_entities(ids)
+        members = self.store.records_of_many(ids)
+        events: list[tuple[str, str | None, str | None, dict[str, Any]]] = []
+        changed: list[Entity] = []
+        for entity_id in ids:
+            entity = found.get(entity_id)
             if entity is None or entity.status == "retired":
                 continue
-            records = self.store.records_of(entity_id)
+            records = members.get(entity_id)
+            st = entity.subject_type.value
             if not records:
                 if entity.status != "empty":
-                    seq = self.store.append_event(
-                        "subject_emptied", entity_id, entity.subject_type.value, {}
-                    )
-                    entity.status, entity.golden, entity.updated_seq = "empty", {}, seq
-                    self.store.put_entity(entity)
+                    events.append(("subject_emptied", entity_id, st, {}))
+                    entity.status, entity.golden = "empty", {}
+                    changed.append(entity)
                 continue
             golden = golden_values(records, self.rules)
             if golden == entity.golden and entity.status == "active":
@@ -194,9 +261,10 @@ class EntityManager:
                 for name in sorted(set(golden) | set(entity.golden))
                 if golden.get(name) != entity.golden.get(name)
             }
-            seq = self.store.append_event(
-                "attributes_changed", entity_id, entity.subject_type.value, {"changes": changes}
-            )
+            events.append(("attributes_changed", entity_id, st, {"changes": changes}))
             self.counts.attributes_changed += len(changes)
-            entity.golden, entity.status, entity.updated_seq = golden, "active", seq
-            self.store.put_entity(entity)
+            entity.golden, entity.status = golden, "active"
+            changed.append(entity)
+        for entity, seq in zip(changed, self.store.append_events(events), strict=True):
+            entity.updated_seq = seq
+        self.store.put_entities(changed)

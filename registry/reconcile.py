@@ -44,16 +44,20 @@ def reconcile(
             continue
         target[ci] = entity_id
         taken.add(entity_id)
+    fresh = [ci for ci in range(len(clusters)) if ci not in target]
+    target.update(zip(fresh, entities.create_many(subject_type, len(fresh)), strict=True))
     destination: dict[str, Counter[str]] = {}
+    moves: list[tuple[RecordKey, str | None, str | None]] = []
     for ci, members in enumerate(clusters):
-        if ci not in target:
-            target[ci] = entities.create(subject_type, [])
-        changed = [k for k in members if current.get(k) != target[ci]]
-        for key in changed:
+        to = target[ci]
+        for key in members:
             old = current.get(key)
-            entities.move(key, target[ci], subject_type, previous=old, reason=reason)
+            if old == to:
+                continue
+            moves.append((key, to, old))
             if old is not None:
-                destination.setdefault(old, Counter())[target[ci]] += 1
+                destination.setdefault(old, Counter())[to] += 1
+    entities.move_many(moves, subject_type, reason=reason)
     for old, where in destination.items():
         if old in taken:
             for new_id in where:

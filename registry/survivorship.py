@@ -45,8 +45,15 @@ class SurvivorshipRules:
     """Source trust per attribute (higher wins); ``*`` holds the default for every attribute."""
 
     trust: dict[str, dict[str, int]] = field(default_factory=dict)
+    _memo: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
 
     def trust_of(self, attribute: str, source: str) -> int:
+        found = self._memo.get((attribute, source))
+        if found is None:
+            found = self._memo[(attribute, source)] = self._trust_of(attribute, source)
+        return found
+
+    def _trust_of(self, attribute: str, source: str) -> int:
         base = attribute.split(".", 1)[0]
         for key in (attribute, base, "*"):
             table = self.trust.get(key)
@@ -102,21 +109,24 @@ def choose(
     attribute: str, candidates: list[Candidate], rules: SurvivorshipRules
 ) -> AttributeValues:
     """Rank one attribute's candidates: trust, then recency, then frequency, then source name."""
+    if len(candidates) == 1:  # most attributes of most subjects
+        return AttributeValues(candidates[0], (), 1)
+    hashed = [_hashable(c.value) for c in candidates]
     freq: dict[Any, int] = {}
-    for c in candidates:
-        freq[_hashable(c.value)] = freq.get(_hashable(c.value), 0) + 1
+    for h in hashed:
+        freq[h] = freq.get(h, 0) + 1
     ranked = sorted(
-        candidates,
-        key=lambda c: (
-            -rules.trust_of(attribute, c.source),
-            -c.seq,
-            -freq[_hashable(c.value)],
-            c.source,
-            c.record_id,
+        zip(candidates, hashed, strict=True),
+        key=lambda ch: (
+            -rules.trust_of(attribute, ch[0].source),
+            -ch[0].seq,
+            -freq[ch[1]],
+            ch[0].source,
+            ch[0].record_id,
         ),
     )
-    best = ranked[0]
-    return AttributeValues(best, tuple(ranked[1:]), freq[_hashable(best.value)])
+    best, best_hash = ranked[0]
+    return AttributeValues(best, tuple(c for c, _ in ranked[1:]), freq[best_hash])
 
 
 def golden_attributes(

@@ -294,6 +294,40 @@ class Store(abc.ABC):
     def assign(self, key: RecordKey, entity_id: str | None, seq: int) -> None:
         """Record that ``key`` now belongs to ``entity_id`` (None: to no entity)."""
 
+    # bulk forms of the above, for batch runs that move a whole city at once; a backend
+    # may answer them in a few statements, these defaults loop over the single forms
+    def new_entity_ids(self, subject_type: SubjectType, n: int) -> list[str]:
+        """``n`` fresh registry ids, in increasing order."""
+        return [self.new_entity_id(subject_type) for _ in range(n)]
+
+    def put_entities(self, entities: Sequence[Entity]) -> None:
+        """Insert or replace several entity rows."""
+        for entity in entities:
+            self.put_entity(entity)
+
+    def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """Entities by id (unknown ids are left out)."""
+        found = {}
+        for entity_id in entity_ids:
+            entity = self.get_entity(entity_id)
+            if entity is not None:
+                found[entity_id] = entity
+        return found
+
+    def records_of_many(self, entity_ids: Iterable[str]) -> dict[str, list[RecordVersion]]:
+        """:meth:`records_of` for several entities (entities without records left out)."""
+        found = {}
+        for entity_id in entity_ids:
+            records = self.records_of(entity_id)
+            if records:
+                found[entity_id] = records
+        return found
+
+    def assign_many(self, rows: Sequence[tuple[RecordKey, str | None, int]]) -> None:
+        """:meth:`assign` for several ``(key, entity_id, seq)`` rows, in order."""
+        for key, entity_id, seq in rows:
+            self.assign(key, entity_id, seq)
+
     @abc.abstractmethod
     def membership_as_of(self, entity_id: str, seq: int) -> list[RecordKey]:
         """Records that belonged to the entity just after event ``seq``."""

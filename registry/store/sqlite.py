@@ -31,6 +31,7 @@ from registry.store.base import (
     RelationshipVersion,
 )
 from registry.store.graph_rows import GraphStore
+from registry.store.sqlite_bulk import SQLiteBulkMembership
 from registry.store.sqlite_derived import SQLiteDerivedLinks
 from registry.store.sqlite_graph import SQLiteGraphReads
 from registry.store.sqlite_review import SQLiteReviewStore
@@ -114,7 +115,12 @@ def _dumps(value: Any) -> str:
 
 
 class SQLiteStore(
-    SQLiteReviewStore, SQLiteDerivedLinks, SQLiteSearchIndex, SQLiteGraphReads, GraphStore
+    SQLiteBulkMembership,
+    SQLiteReviewStore,
+    SQLiteDerivedLinks,
+    SQLiteSearchIndex,
+    SQLiteGraphReads,
+    GraphStore,
 ):
     """SQLite implementation of :class:`Store`; one connection per thread."""
 
