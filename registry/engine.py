@@ -246,16 +246,14 @@ class EngineResolver:
                 # one subject's records: a few of them bring in the whole subject
                 candidates.update(members[:5])
         subject_type = changed[0].subject_type
-        for other in self.store.get_records(candidates - {rv.key for rv in changed}):
-            if (
-                not other.retracted
-                and other.entity_id is not None
-                and other.subject_type is subject_type
-            ):
-                seeds.add(other.entity_id)
+        others = self.store.record_subjects(candidates - {rv.key for rv in changed})
+        for entity_id, other_type, retracted in others.values():
+            if not retracted and entity_id is not None and other_type is subject_type:
+                seeds.add(entity_id)
+        of_seed = self.store.records_of_many(seeds)
         found: dict[RecordKey, RecordVersion] = {}
         for entity_id in sorted(seeds):
-            for rv in self.store.records_of(entity_id):
+            for rv in of_seed.get(entity_id, ()):
                 if rv.subject_type is subject_type:
                     found[rv.key] = rv
         for rv in changed:
@@ -348,6 +346,7 @@ def batch_resolve(
         if not records:
             continue
         phases.lap("read")
+        stored = {rv.key: rv for rv in records}  # as stored, before context is added
         if subject_type is SubjectType.PERSON:
             name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
             rels = list(store.iter_relationships())
@@ -390,7 +389,7 @@ def batch_resolve(
         phases.lap("cluster")
         current = {rv.key: rv.entity_id for rv in records}
         with store.transaction():
-            reconcile(entities, subject_type, result.clusters, current, reason="batch")
+            placed = reconcile(entities, subject_type, result.clusters, current, reason="batch")
             phases.lap("write_membership")
             store.put_review_items(
                 subject_type, review_items(subject_type, result, all_constraints), replace=True
@@ -400,7 +399,9 @@ def batch_resolve(
                 subject_type, ((rv.key, k) for rv, k in zip(records, keyed, strict=True))
             )
             phases.lap("write_match_keys")
-            touched |= entities.flush()
+            touched |= entities.flush(
+                {eid: [stored[k] for k in keys] for eid, keys in placed.items()}
+            )
             phases.lap("write_golden")
         phases.lap("commit")
         report.per_type[subject_type.value] = {

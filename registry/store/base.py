@@ -323,6 +323,15 @@ class Store(abc.ABC):
                 found[entity_id] = records
         return found
 
+    def record_subjects(
+        self, keys: Iterable[RecordKey]
+    ) -> dict[RecordKey, tuple[str | None, SubjectType, bool]]:
+        """(subject id, subject type, retracted) of each known record, without reading its
+        document: what finding a neighbourhood needs of the many records in its blocks."""
+        return {
+            rv.key: (rv.entity_id, rv.subject_type, rv.retracted) for rv in self.get_records(keys)
+        }
+
     def assign_many(self, rows: Sequence[tuple[RecordKey, str | None, int]]) -> None:
         """:meth:`assign` for several ``(key, entity_id, seq)`` rows, in order."""
         for key, entity_id, seq in rows:

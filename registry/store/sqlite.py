@@ -105,6 +105,9 @@ CREATE INDEX IF NOT EXISTS quarantine_status ON quarantine(status, source);
 """
 
 
+_REBUILD_INDEXES_AT = 200_000  # match-key rows written at once above which indexes are rebuilt
+
+
 def utcnow() -> str:
     """Current UTC time as ISO 8601 with microseconds (sorts as text)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
@@ -547,15 +550,23 @@ class SQLiteStore(
         self, subject_type: SubjectType, rows: Iterable[tuple[RecordKey, Sequence[str]]]
     ) -> None:
         conn = self._conn
+        values = [(m, k.source, k.record_id) for k, mkeys in rows for m in dict.fromkeys(mkeys)]
+        rebuild = len(values) >= _REBUILD_INDEXES_AT
+        if rebuild:
+            # a city-sized write: filling the table bare and indexing it afterwards sorts
+            # once, where keeping the two indexes up to date costs a random B-tree insert
+            # per row each (readers keep their snapshot, indexes and all, until commit)
+            conn.execute("DROP INDEX IF EXISTS match_keys_key")
+            conn.execute("DROP INDEX IF EXISTS match_keys_record")
         conn.execute(
             "DELETE FROM match_keys WHERE (source, record_id) IN "
             "(SELECT source, record_id FROM records WHERE subject_type=?)",
             (subject_type.value,),
         )
-        conn.executemany(
-            "INSERT INTO match_keys(mkey, source, record_id) VALUES (?,?,?)",
-            ((m, k.source, k.record_id) for k, mkeys in rows for m in dict.fromkeys(mkeys)),
-        )
+        conn.executemany("INSERT INTO match_keys(mkey, source, record_id) VALUES (?,?,?)", values)
+        if rebuild:
+            conn.execute("CREATE INDEX match_keys_key ON match_keys(mkey)")
+            conn.execute("CREATE INDEX match_keys_record ON match_keys(source, record_id)")
 
     def set_match_keys(self, key: RecordKey, match_keys: Sequence[str]) -> None:
         conn = self._conn
@@ -666,14 +677,22 @@ class SQLiteStore(
         rows: list[Sequence[Any]]
         if keys is None:
             rows = list(self._conn.execute(sql + " ORDER BY jid"))
+        elif self._conn.execute("SELECT 1 FROM judgements LIMIT 1").fetchone() is None:
+            return []  # the common case while ingesting: no steward has ruled yet
         else:
-            found: dict[int, Sequence[Any]] = {}
+            by_source: dict[str, list[str]] = {}
             for k in keys:
-                for side in ("left", "right"):
-                    for row in self._conn.execute(
-                        f"{sql} WHERE {side}_source=? AND {side}_record=?", (k.source, k.record_id)
-                    ):
-                        found[row[0]] = row
+                by_source.setdefault(k.source, []).append(k.record_id)
+            found: dict[int, Sequence[Any]] = {}
+            for source, ids in by_source.items():
+                for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+                    marks = ",".join("?" * len(chunk))
+                    for side in ("left", "right"):
+                        for row in self._conn.execute(
+                            f"{sql} WHERE {side}_source=? AND {side}_record IN ({marks})",
+                            [source, *chunk],
+                        ):
+                            found[row[0]] = row
             rows = [found[j] for j in sorted(found)]
         return [
             Judgement(

@@ -16,6 +16,7 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion
 
+_SUBJECT_TYPES = {t.value: t for t in SubjectType}
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
 
 
@@ -95,6 +96,28 @@ class SQLiteBulkMembership:
                 chunk,
             ):
                 found.setdefault(row[9], []).append(self._rv(row, False, row[9]))
+        return found
+
+    def record_subjects(
+        self, keys: Iterable[RecordKey]
+    ) -> dict[RecordKey, tuple[str | None, SubjectType, bool]]:
+        by_source: dict[str, list[str]] = {}
+        for k in keys:
+            by_source.setdefault(k.source, []).append(k.record_id)
+        found: dict[RecordKey, tuple[str | None, SubjectType, bool]] = {}
+        for source, ids in by_source.items():
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                marks = ",".join("?" * len(chunk))
+                for rid, entity_id, subject_type, retracted in self._conn.execute(
+                    "SELECT record_id, entity_id, subject_type, retracted FROM records "
+                    f"WHERE source=? AND record_id IN ({marks})",
+                    [source, *chunk],
+                ):
+                    found[RecordKey(source, rid)] = (
+                        entity_id,
+                        _SUBJECT_TYPES[subject_type],
+                        bool(retracted),
+                    )
         return found
 
     def assign_many(self, rows: Sequence[tuple[RecordKey, str | None, int]]) -> None:
