@@ -8,12 +8,12 @@ and redirects the retired one, a split keeps the id with the larger share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
-from registry.store.base import Entity, RecordKey, Store
+from registry.store.base import Entity, RecordKey, RecordVersion, Store
 from registry.survivorship import SurvivorshipRules, golden_values
 
 
@@ -223,22 +223,30 @@ class EntityManager:
         if entity_id is not None:
             self.counts.touched.add(entity_id)
 
-    def flush(self) -> set[str]:
-        """Refresh the golden values of every subject touched since the last flush."""
+    def flush(self, known: Mapping[str, Sequence[RecordVersion]] | None = None) -> set[str]:
+        """Refresh the golden values of every subject touched since the last flush.
+
+        ``known`` may give subjects' current records (a batch run holds them all): those
+        are not read again."""
         touched = set(self.counts.touched)
-        self.refresh(touched)
+        self.refresh(touched, known)
         self.counts.touched.clear()
         return touched
 
-    def refresh(self, entity_ids: Iterable[str]) -> None:
+    def refresh(
+        self,
+        entity_ids: Iterable[str],
+        known: Mapping[str, Sequence[RecordVersion]] | None = None,
+    ) -> None:
         """Recompute golden values of the given subjects and emit attribute changes."""
         ordered = sorted(set(entity_ids))
         for start in range(0, len(ordered), _REFRESH_CHUNK):
-            self._refresh_chunk(ordered[start : start + _REFRESH_CHUNK])
+            self._refresh_chunk(ordered[start : start + _REFRESH_CHUNK], known or {})
 
-    def _refresh_chunk(self, ids: list[str]) -> None:
+    def _refresh_chunk(self, ids: list[str], known: Mapping[str, Sequence[RecordVersion]]) -> None:
         found = self.store.get_entities(ids)
-        members = self.store.records_of_many(ids)
+        members: dict[str, Sequence[RecordVersion]] = {i: known[i] for i in ids if i in known}
+        members.update(self.store.records_of_many([i for i in ids if i not in known]))
         events: list[tuple[str, str | None, str | None, dict[str, Any]]] = []
         changed: list[Entity] = []
         for entity_id in ids:

@@ -29,8 +29,9 @@ def reconcile(
     current: Mapping[RecordKey, str | None],
     *,
     reason: str = "resolution",
-) -> None:
-    """Apply ``clusters`` (covering every record of every subject they touch)."""
+) -> dict[str, Sequence[RecordKey]]:
+    """Apply ``clusters`` (covering every record of every subject they touch); returns the
+    subject each cluster now is, with its records."""
     overlaps: list[tuple[int, tuple[str, int], int, str]] = []
     for ci, members in enumerate(clusters):
         counts = Counter(e for k in members if (e := current.get(k)) is not None)
@@ -66,3 +67,4 @@ def reconcile(
             # every record left: the subject merged into where most of them went
             survivor = max(where, key=lambda e: (where[e], -_id_order(e)[1]))
             entities.merge(survivor, old, reason=reason)
+    return {target[ci]: members for ci, members in enumerate(clusters)}
