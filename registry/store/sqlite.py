@@ -7,9 +7,7 @@ records are recognised by their content hash.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -164,50 +162,24 @@ class SQLiteStore(
         conn = self._conn
         depth: int = self._local.depth
         if depth == 0:
-            self._write_gate(True)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                self._write_gate(False)
-                raise
+            conn.execute("BEGIN IMMEDIATE")
         self._local.depth = depth + 1
         try:
             yield conn
         except BaseException:
             self._local.depth = depth
             if depth == 0:
-                try:
-                    conn.execute("ROLLBACK")
-                finally:
-                    self._write_gate(False)
+                conn.execute("ROLLBACK")
             raise
         self._local.depth = depth
         if depth == 0:
-            try:
-                conn.execute("COMMIT")
-            finally:
-                self._write_gate(False)
-
-    def _write_gate(self, take: bool) -> None:
-        """Writers queue on a file lock before ``BEGIN IMMEDIATE``: the kernel wakes the
-        next one the moment the lock is free, where SQLite's busy handler sleeps and polls
-        (up to 100 ms a try), which left ingest processes idle between batches. The lock
-        dies with its holder, so a killed writer never blocks the store."""
-        fd: int | None = getattr(self._local, "gate", None)
-        if fd is None:
-            fd = os.open(self.directory / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
-            self._local.gate = fd
-        fcntl.flock(fd, fcntl.LOCK_EX if take else fcntl.LOCK_UN)
+            conn.execute("COMMIT")
 
     def close(self) -> None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
-        gate: int | None = getattr(self._local, "gate", None)
-        if gate is not None:
-            os.close(gate)
-            self._local.gate = None
 
     # -- records -------------------------------------------------------------------
     def current_hashes(

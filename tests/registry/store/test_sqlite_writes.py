@@ -1,4 +1,4 @@
-"""Writers queue on the store's write gate; the gate never outlives a failed or killed writer."""
+"""Writers take turns; a failed or killed writer never leaves the store locked or half-written."""
 
 from __future__ import annotations
 
