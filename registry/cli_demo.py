@@ -122,7 +122,7 @@ def print_resolution(console: Console, report: BatchReport) -> None:
     if not report.per_type:
         console.print("nothing to resolve")
         return
-    cols = list(next(iter(report.per_type.values())))
+    cols = [c for c in next(iter(report.per_type.values())) if c != "phases"]
     table = Table(title=f"batch resolution ({report.seconds:.1f}s)")
     table.add_column("type")
     for col in cols:
@@ -130,6 +130,18 @@ def print_resolution(console: Console, report: BatchReport) -> None:
     for st, row in report.per_type.items():
         table.add_row(st, *(str(row[c]) for c in cols))
     console.print(table)
+    phases: dict[str, dict[str, float]] = {
+        st: p for st, row in report.per_type.items() if isinstance(p := row.get("phases"), dict)
+    }
+    names = list(dict.fromkeys(name for p in phases.values() for name in p))
+    if names:
+        timing = Table(title="where the time went (seconds)")
+        timing.add_column("type")
+        for name in names:
+            timing.add_column(name.replace("_", " "), justify="right")
+        for st, p in phases.items():
+            timing.add_row(st, *(f"{p[n]:.2f}" if n in p else "" for n in names))
+        console.print(timing)
     if report.derived is not None:
         methods = ", ".join(f"{k} {v:,}" for k, v in sorted(report.derived.by_method.items()))
         console.print(f"derived links to places: {report.derived.links:,} ({methods or 'none'})")

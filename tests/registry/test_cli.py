@@ -116,3 +116,15 @@ def test_derive_reports_links_by_method(tmp_path: Path) -> None:
     done = runner.invoke(app, ["derive", "--store", str(store)])
     assert done.exit_code == 0, done.output
     assert "derived links: 0" in done.output and "0 added or changed, 0 removed" in done.output
+
+
+def test_resolve_reports_each_type_and_where_its_time_went(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build_persons(store, tmp_path)
+    done = runner.invoke(app, ["resolve", "--store", str(store)], env={"COLUMNS": "250"})
+    assert done.exit_code == 0, done.output
+    assert "batch resolution" in done.output and "person" in done.output
+    assert "where the time went" in done.output
+    for phase in ("read", "context", "blocking", "compare", "cluster", "write golden"):
+        assert phase in done.output, phase
+    assert "{" not in done.output  # no raw dictionaries in the tables
