@@ -28,11 +28,11 @@ from registry.context import (
 from registry.derived_links import DerivationReport
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import Constraints, constraints_for
+from registry.neighbourhood import find_neighbourhood
 from registry.reconcile import reconcile
 from registry.review_items import review_items
 from registry.store.base import RecordKey, RecordVersion, Store
 from resolution.blocking import (
-    CHAINED_PREFIXES,
     DEFAULT_MAX_BLOCK,
     BlockingReport,
     blocking_keys,
@@ -123,13 +123,15 @@ def cluster_records(
     patterns: Sequence[tuple[str, ...]] | None = None,
     max_block: int = DEFAULT_MAX_BLOCK,
     settled: Mapping[RecordKey, str] | None = None,
+    subject_ids: Mapping[RecordKey, frozenset[str]] | None = None,
 ) -> ClusterResult:
     """Score candidate pairs among ``records`` and cluster them under the constraints.
 
     ``settled`` (incremental runs) maps records whose subject no change touched to that
     subject: pairs inside and between settled subjects were decided before and are not
     scored again, and each settled subject is held together as it is; only pairs with a
-    record of a touched subject or a new record are scored."""
+    record of a touched subject or a new record are scored. ``subject_ids`` gives records of
+    settled subjects read only in part the national identifiers of their whole subject."""
     keys = [rv.key for rv in records]
     blocking = BlockingReport()
     if pairs is None:
@@ -180,9 +182,12 @@ def cluster_records(
         if a in present and b in present:
             links.append(Link(a, b, STEWARD_MATCH, "steward"))
     apart = [(a, b) for a, b in constraints.not_matches if a in present and b in present]
-    identifiers = {
+    identifiers: dict[RecordKey, str | frozenset[str]] = {
         rv.key: ident for rv in records if (ident := national_key(subject_type, rv.values))
     }
+    for key, whole in (subject_ids or {}).items():
+        own = identifiers.get(key)
+        identifiers[key] = whole | {own} if isinstance(own, str) else whole
     result = cluster(keys, links, cannot_link=apart, identifiers=identifiers)
     return ClusterResult(
         result.clusters, result.applied, result.conflicts, review, blocking, len(pairs),
@@ -225,44 +230,6 @@ class EngineResolver:
         for rv in person_context(self.store, found)[0]:
             self.store.set_match_keys(rv.key, blocking_keys(rv.subject_type, rv.values))
 
-    def neighbourhood(self, changed: Sequence[RecordVersion]) -> list[RecordVersion]:
-        """The changed records, their subjects' records and their candidates' subjects'."""
-        seeds: set[str] = set()
-        candidates: set[RecordKey] = set()
-        wanted: set[str] = set()
-        for rv in changed:
-            if rv.entity_id is not None:
-                seeds.add(self.entities.resolve_id(rv.entity_id) or rv.entity_id)
-            if rv.retracted:
-                self.store.set_match_keys(rv.key, [])
-                continue
-            mkeys = blocking_keys(rv.subject_type, rv.values)
-            self.store.set_match_keys(rv.key, mkeys)
-            wanted.update(mkeys)
-        for mkey, members in self.store.records_by_match_keys(sorted(wanted)).items():
-            if len(members) <= self.max_block:
-                candidates.update(members)
-            elif mkey.startswith(CHAINED_PREFIXES):
-                # one subject's records: a few of them bring in the whole subject
-                candidates.update(members[:5])
-        subject_type = changed[0].subject_type
-        others = self.store.record_subjects(candidates - {rv.key for rv in changed})
-        for entity_id, other_type, retracted in others.values():
-            if not retracted and entity_id is not None and other_type is subject_type:
-                seeds.add(entity_id)
-        of_seed = self.store.records_of_many(seeds)
-        found: dict[RecordKey, RecordVersion] = {}
-        for entity_id in sorted(seeds):
-            for rv in of_seed.get(entity_id, ()):
-                if rv.subject_type is subject_type:
-                    found[rv.key] = rv
-        for rv in changed:
-            if rv.retracted:
-                found.pop(rv.key, None)
-            else:
-                found[rv.key] = rv
-        return list(found.values())
-
     def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
         if subject_type is SubjectType.PERSON:
             changed, mates = person_context(self.store, changed)
@@ -272,7 +239,11 @@ class EngineResolver:
                 self.entities.move(
                     rv.key, None, subject_type, previous=rv.entity_id, reason="retracted"
                 )
-        records = self.neighbourhood(changed)
+        touched = {
+            self.entities.resolve_id(rv.entity_id) or rv.entity_id for rv in changed if rv.entity_id
+        }
+        near = find_neighbourhood(self.store, changed, touched, self.max_block)
+        records = near.records
         if not records:
             return
         if subject_type is SubjectType.PERSON:
@@ -281,7 +252,6 @@ class EngineResolver:
         for rv in changed:
             if rv.retracted:
                 current.pop(rv.key, None)
-        touched = {self.entities.resolve_id(rv.entity_id) for rv in changed if rv.entity_id}
         settled = {k: sid for k, sid in current.items() if sid is not None and sid not in touched}
         constraints = constraints_for(self.store, current)
         result = cluster_records(
@@ -291,8 +261,9 @@ class EngineResolver:
             constraints,
             max_block=self.max_block,
             settled=settled,
+            subject_ids=near.subject_ids,
         )
-        reconcile(self.entities, subject_type, result.clusters, current)
+        reconcile(self.entities, subject_type, result.clusters, current, unread=near.unread)
         self.store.put_review_items(subject_type, review_items(subject_type, result, constraints))
         for rv in self.store.get_records([rv.key for rv in changed if not rv.retracted]):
             self.entities.touch(rv.entity_id)

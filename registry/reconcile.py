@@ -29,12 +29,21 @@ def reconcile(
     current: Mapping[RecordKey, str | None],
     *,
     reason: str = "resolution",
+    unread: Mapping[str, int] | None = None,
 ) -> dict[str, Sequence[RecordKey]]:
     """Apply ``clusters`` (covering every record of every subject they touch); returns the
-    subject each cluster now is, with its records."""
+    subject each cluster now is, with its records.
+
+    ``unread`` counts the records of subjects read only in part (settled subjects held
+    together, :mod:`registry.neighbourhood`): they go wherever their subject's records in
+    the clusters go, so they count towards that overlap; a subject whose records all moved
+    is merged, which moves the unread ones too."""
     overlaps: list[tuple[int, tuple[str, int], int, str]] = []
     for ci, members in enumerate(clusters):
         counts = Counter(e for k in members if (e := current.get(k)) is not None)
+        if unread:
+            for e in counts:
+                counts[e] += unread.get(e, 0)
         for entity_id, n in counts.items():
             overlaps.append((-n, _id_order(entity_id), ci, entity_id))
     overlaps.sort()

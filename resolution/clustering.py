@@ -52,12 +52,13 @@ def cluster(
     links: Sequence[Link[K]],
     *,
     cannot_link: Iterable[tuple[K, K]] = (),
-    identifiers: Mapping[K, str] | None = None,
+    identifiers: Mapping[K, str | frozenset[str]] | None = None,
 ) -> Clustering[K]:
     """Connected components of the links, strongest first, under the constraints.
 
     ``cannot_link`` holds steward not-match pairs; ``identifiers`` maps a record to its
-    national identifier value: a cluster never holds two different values.
+    national identifier value (or to several: a record standing for a whole subject carries
+    the values of all its records): a cluster never holds two different values.
     """
     parent: dict[K, K] = {}
     members: dict[K, list[K]] = {}
@@ -67,7 +68,7 @@ def cluster(
         parent[n] = n
         members[n] = [n]
         ident = identifiers.get(n) if identifiers else None
-        ids[n] = {ident} if ident else set()
+        ids[n] = {ident} if isinstance(ident, str) else set(ident) if ident else set()
     for a, b in cannot_link:
         if a in parent and b in parent:
             apart.setdefault(a, set()).add(b)

@@ -7,6 +7,14 @@ from typing import Any
 
 from graph_schema.subject_types import SubjectType
 
+# the value field each type's national identifier is read from (see national_key)
+NATIONAL_FIELDS = {
+    SubjectType.PERSON: "id_number",
+    SubjectType.ENTERPRISE: "uscc",
+    SubjectType.BUILDING: "building_code",
+    SubjectType.PARCEL: "parcel_code",
+}
+
 
 def national_key(subject_type: SubjectType, values: Mapping[str, Any]) -> str | None:
     """The value of the record's national identifier that identifies its subject.

@@ -332,6 +332,26 @@ class Store(abc.ABC):
             rv.key: (rv.entity_id, rv.subject_type, rv.retracted) for rv in self.get_records(keys)
         }
 
+    def subject_sizes(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        """Current, non-retracted records per subject (subjects without any left out)."""
+        return {e: len(rs) for e, rs in self.records_of_many(entity_ids).items()}
+
+    def field_values_of(self, entity_ids: Iterable[str], field: str) -> dict[str, list[str]]:
+        """The normalised ``field`` of each current record of these subjects, per subject
+        (records without it left out), without building the records."""
+        found: dict[str, list[str]] = {}
+        for entity_id, records in self.records_of_many(entity_ids).items():
+            values = [v for rv in records if isinstance(v := rv.values.get(field), str)]
+            if values:
+                found[entity_id] = values
+        return found
+
+    def judged_records_of(self, entity_ids: Iterable[str]) -> list[RecordKey]:
+        """Records of these subjects that a steward's judgement names."""
+        wanted = {rv.key for rs in self.records_of_many(entity_ids).values() for rv in rs}
+        named = {k for j in self.judgements(wanted) for k in (j.left, j.right)}
+        return sorted(wanted & named)
+
     def assign_many(self, rows: Sequence[tuple[RecordKey, str | None, int]]) -> None:
         """:meth:`assign` for several ``(key, entity_id, seq)`` rows, in order."""
         for key, entity_id, seq in rows:

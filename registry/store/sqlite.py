@@ -525,6 +525,11 @@ class SQLiteStore(
         values = [(m, k.source, k.record_id) for k, mkeys in rows for m in dict.fromkeys(mkeys)]
         rebuild = len(values) >= _REBUILD_INDEXES_AT
         if rebuild:
+            # the rows of other types are indexed again too: worth it only when this type
+            # holds at least half of the table
+            held = conn.execute("SELECT COUNT(*) FROM match_keys").fetchone()
+            rebuild = len(values) * 2 >= int(held[0])
+        if rebuild:
             # a city-sized write: filling the table bare and indexing it afterwards sorts
             # once, where keeping the two indexes up to date costs a random B-tree insert
             # per row each (readers keep their snapshot, indexes and all, until commit)

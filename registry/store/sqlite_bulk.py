@@ -120,6 +120,51 @@ class SQLiteBulkMembership:
                     )
         return found
 
+    def subject_sizes(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(entity_ids))):
+            marks = ",".join("?" * len(chunk))
+            for entity_id, n in self._conn.execute(
+                f"SELECT entity_id, COUNT(*) FROM records WHERE entity_id IN ({marks}) "
+                "AND retracted=0 GROUP BY entity_id",
+                chunk,
+            ):
+                found[entity_id] = int(n)
+        return found
+
+    def field_values_of(self, entity_ids: Iterable[str], field: str) -> dict[str, list[str]]:
+        # JSON is read by SQLite itself: no document reaches Python
+        found: dict[str, list[str]] = {}
+        path = f'$.values."{field}"'
+        for chunk in _chunks(sorted(set(entity_ids))):
+            marks = ",".join("?" * len(chunk))
+            for entity_id, value in self._conn.execute(
+                "SELECT r.entity_id, json_extract(v.doc, ?) FROM records r INDEXED BY "
+                "records_entity JOIN record_versions v ON v.rv = r.rv "
+                f"WHERE r.entity_id IN ({marks}) AND r.retracted=0",
+                [path, *chunk],
+            ):
+                if isinstance(value, str):
+                    found.setdefault(entity_id, []).append(value)
+        return found
+
+    def judged_records_of(self, entity_ids: Iterable[str]) -> list[RecordKey]:
+        conn = self._conn
+        if conn.execute("SELECT 1 FROM judgements LIMIT 1").fetchone() is None:
+            return []
+        found: set[RecordKey] = set()
+        for chunk in _chunks(sorted(set(entity_ids))):
+            marks = ",".join("?" * len(chunk))
+            for side in ("left", "right"):
+                for source, rid in conn.execute(
+                    f"SELECT DISTINCT r.source, r.record_id FROM judgements j JOIN records r "
+                    f"ON r.source = j.{side}_source AND r.record_id = j.{side}_record "
+                    f"WHERE r.entity_id IN ({marks})",
+                    chunk,
+                ):
+                    found.add(RecordKey(source, rid))
+        return sorted(found)
+
     def assign_many(self, rows: Sequence[tuple[RecordKey, str | None, int]]) -> None:
         conn = self._conn
         conn.executemany(

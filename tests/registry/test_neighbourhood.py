@@ -1,0 +1,114 @@
+"""Large settled subjects are read in part, and what stands in for the rest still binds."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from graph_schema.subject_types import SubjectType
+from registry.engine import cluster_records
+from registry.judgements import Constraints
+from registry.neighbourhood import PARTIAL_READ, find_neighbourhood
+from registry.reconcile import reconcile
+from registry.service import Registry
+from registry.store.base import RecordKey, RecordVersion
+from resolution.defaults import default_model
+from tests.registry.conftest import PERSON_HEADER, PERSONS, ingest_persons
+
+X = "11010519491231002X"
+Y = "440524188001010014"
+
+
+def _store_only(reg: Registry, tmp: Path, source: str, rows: list[str]) -> list[RecordVersion]:
+    path = tmp / f"{source}-{time.monotonic_ns()}.csv"
+    path.write_text(PERSON_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    reg.ingest_file(path, source, PERSONS, resolve=False)
+    ids = [r.split(",", 1)[0] for r in rows]
+    found = reg.store.get_records([RecordKey(source, i) for i in ids])
+    return sorted(found, key=lambda rv: ids.index(rv.key.record_id))
+
+
+def _subject(reg: Registry, source: str, record_id: str) -> str:
+    rec = reg.store.get_record(RecordKey(source, record_id))
+    assert rec is not None and rec.entity_id is not None
+    return reg.entities.resolve_id(rec.entity_id) or rec.entity_id
+
+
+def test_a_large_subject_is_read_in_part_and_a_new_record_still_joins_it(
+    registry: Registry, tmp_path: Path
+) -> None:
+    rows = [f"H{i},张伟,{X},13812345678,1949-12-31" for i in range(1, 21)]
+    ingest_persons(registry, tmp_path, "hukou", rows)
+    big = _subject(registry, "hukou", "H1")
+    assert len(registry.store.records_of(big)) == 20
+    (new,) = _store_only(registry, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
+
+    near = find_neighbourhood(registry.store, [new], set(), max_block=300)
+    read = [rv for rv in near.records if rv.entity_id == big]
+    assert 1 <= len(read) <= PARTIAL_READ
+    assert near.unread == {big: 20 - len(read)}
+    assert all(near.subject_ids[rv.key] == frozenset({X}) for rv in read)
+
+    with registry.store.transaction():
+        registry.resolver.resolve([new.key])
+    assert _subject(registry, "social", "S1") == big
+    assert len(registry.store.records_of(big)) == 21  # the unread twenty stayed
+
+
+def test_identifiers_of_unread_records_keep_subjects_apart(
+    registry: Registry, tmp_path: Path
+) -> None:
+    settled, new = _store_only(
+        registry,
+        tmp_path,
+        "hukou",
+        ["H1,张伟,,13812345678,1949-12-31", f"H2,张伟,{Y},13812345678,1949-12-31"],
+    )
+    model = default_model(SubjectType.PERSON)
+    held = {settled.key: "P-00000001"}
+    together = cluster_records(
+        SubjectType.PERSON, [settled, new], model, Constraints(), settled=held
+    )
+    assert [settled.key, new.key] in together.clusters, "setup: name, phone and birth link"
+    # the settled subject's unread records hold another valid id number: never one person
+    apart = cluster_records(
+        SubjectType.PERSON,
+        [settled, new],
+        model,
+        Constraints(),
+        settled=held,
+        subject_ids={settled.key: frozenset({X})},
+    )
+    assert [settled.key] in apart.clusters and [new.key] in apart.clusters
+    assert [c.why for c in apart.conflicts] == ["different national identifiers"]
+
+
+def test_unread_records_count_towards_which_id_survives_a_merge(
+    registry: Registry, tmp_path: Path
+) -> None:
+    a1, b1, b2, b3 = _store_only(
+        registry,
+        tmp_path,
+        "hukou",
+        ["A1,张伟,,,", "B1,张伟,,,", "B2,张伟,,,", "B3,张伟,,,"],
+    )
+    entities = registry.entities
+    with registry.store.transaction():
+        big, small = entities.create_many(SubjectType.PERSON, 2)
+        entities.move_many(
+            [
+                (a1.key, big, None),
+                (b1.key, small, None),
+                (b2.key, small, None),
+                (b3.key, small, None),
+            ],
+            SubjectType.PERSON,
+        )
+        current = {a1.key: big, b1.key: small, b2.key: small, b3.key: small}
+        cluster = [a1.key, b1.key, b2.key, b3.key]
+        # one record of `big` was read; its other 20 were not, so it is the larger subject
+        placed = reconcile(entities, SubjectType.PERSON, [cluster], current, unread={big: 20})
+    assert list(placed) == [big]
+    retired = registry.store.get_entity(small)
+    assert retired is not None and retired.status == "retired" and retired.merged_into == big
+    assert {rv.key for rv in registry.store.records_of(big)} == set(cluster)
