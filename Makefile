@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python benchmarks/normalize.py
 	$(BIN)/python benchmarks/ingest.py --persons 100000
 	$(BIN)/python benchmarks/resolution.py --persons 20000
+	$(BIN)/python benchmarks/incremental_scale.py --persons 300000
 
 # A Neo4j for local exploration, data kept in .neo4j/data; Ctrl-C stops it.
 neo4j:
