@@ -12,7 +12,6 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +20,18 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import (
     Entity,
-    Event,
-    Judgement,
-    QuarantineEntry,
     RecordKey,
     RecordVersion,
     RelationshipVersion,
 )
 from registry.store.graph_rows import GraphStore
 from registry.store.sqlite_bulk import SQLiteBulkMembership
+from registry.store.sqlite_common import chunks, dumps, utcnow
 from registry.store.sqlite_derived import SQLiteDerivedLinks
+from registry.store.sqlite_feed import SQLiteChangeFeed
 from registry.store.sqlite_graph import SQLiteGraphReads
+from registry.store.sqlite_judgements import SQLiteJudgements
+from registry.store.sqlite_quarantine import SQLiteQuarantine
 from registry.store.sqlite_review import SQLiteReviewStore
 from registry.store.sqlite_search import SQLiteSearchIndex
 
@@ -106,16 +106,10 @@ CREATE INDEX IF NOT EXISTS quarantine_status ON quarantine(status, source);
 _REBUILD_INDEXES_AT = 200_000  # match-key rows written at once above which indexes are rebuilt
 
 
-def utcnow() -> str:
-    """Current UTC time as ISO 8601 with microseconds (sorts as text)."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _dumps(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-
-
 class SQLiteStore(
+    SQLiteChangeFeed,
+    SQLiteJudgements,
+    SQLiteQuarantine,
     SQLiteBulkMembership,
     SQLiteReviewStore,
     SQLiteDerivedLinks,
@@ -190,7 +184,7 @@ class SQLiteStore(
         for k in keys:
             by_source.setdefault(k.source, []).append(k.record_id)
         for source, ids in by_source.items():
-            for chunk in _chunks(ids, 500):
+            for chunk in chunks(ids, 500):
                 marks = ",".join("?" * len(chunk))
                 rows = self._conn.execute(
                     f"SELECT record_id, version, hash, retracted, subject_type FROM records "
@@ -219,7 +213,7 @@ class SQLiteStore(
                     rv.version,
                     rv.subject_type.value,
                     rv.content_hash,
-                    rv.document if rv.document is not None else _dumps(rv.as_document()),
+                    rv.document if rv.document is not None else dumps(rv.as_document()),
                     rv.origin,
                     rv.ingested_at or now,
                     rv.seq,
@@ -299,7 +293,7 @@ class SQLiteStore(
             by_source.setdefault(k.source, []).append(k.record_id)
         out: list[RecordVersion] = []
         for source, ids in by_source.items():
-            for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            for chunk in chunks(list(dict.fromkeys(ids)), 500):
                 marks = ",".join("?" * len(chunk))
                 out.extend(
                     self._rv(row, bool(row[self._N]), row[self._N + 1])
@@ -346,7 +340,7 @@ class SQLiteStore(
         self, source: str, keys: Sequence[str]
     ) -> dict[str, tuple[int, str, bool]]:
         out: dict[str, tuple[int, str, bool]] = {}
-        for chunk in _chunks(list(keys), 500):
+        for chunk in chunks(list(keys), 500):
             marks = ",".join("?" * len(chunk))
             for key, version, h, retracted in self._conn.execute(
                 f"SELECT rel_key, version, hash, retracted FROM relationships "
@@ -373,7 +367,7 @@ class SQLiteStore(
                     rel.type,
                     rel.from_record_id,
                     rel.to_record_id,
-                    _dumps(rel.attrs),
+                    dumps(rel.attrs),
                     rel.content_hash,
                     rel.version,
                     rel.origin,
@@ -409,7 +403,7 @@ class SQLiteStore(
         for k in keys:
             by_source.setdefault(k.source, []).append(k.record_id)
         for source, ids in by_source.items():
-            for chunk in _chunks(list(dict.fromkeys(ids)), 400):
+            for chunk in chunks(list(dict.fromkeys(ids)), 400):
                 marks = ",".join("?" * len(chunk))
                 # name the index: the planner otherwise walks the primary key by source alone
                 for col, index in (("from_record_id", "rel_from"), ("to_record_id", "rel_to")):
@@ -447,7 +441,7 @@ class SQLiteStore(
                 entity.subject_type.value,
                 entity.status,
                 entity.merged_into,
-                _dumps(entity.golden),
+                dumps(entity.golden),
                 entity.created_seq,
                 entity.updated_seq,
             ),
@@ -557,173 +551,13 @@ class SQLiteStore(
 
     def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
         out: dict[str, list[RecordKey]] = {}
-        for chunk in _chunks(list(dict.fromkeys(match_keys)), 500):
+        for chunk in chunks(list(dict.fromkeys(match_keys)), 500):
             marks = ",".join("?" * len(chunk))
             for mkey, source, rid in self._conn.execute(
                 f"SELECT mkey, source, record_id FROM match_keys WHERE mkey IN ({marks})", chunk
             ):
                 out.setdefault(mkey, []).append(RecordKey(source, rid))
         return out
-
-    # -- change feed ----------------------------------------------------------------
-    def append_event(
-        self, kind: str, entity_id: str | None, subject_type: str | None, payload: dict[str, Any]
-    ) -> int:
-        return self.append_events([(kind, entity_id, subject_type, payload)])[0]
-
-    def append_events(
-        self, events: Sequence[tuple[str, str | None, str | None, dict[str, Any]]]
-    ) -> list[int]:
-        """Append events in order; sequence numbers are contiguous (the caller holds the write
-        lock, since every write runs inside a transaction)."""
-        if not events:
-            return []
-        first = self.last_seq() + 1
-        now = utcnow()
-        self._conn.executemany(
-            "INSERT INTO events(seq, at, kind, entity_id, subject_type, payload) "
-            "VALUES (?,?,?,?,?,?)",
-            [
-                (first + i, now, kind, entity_id, subject_type, _dumps(payload))
-                for i, (kind, entity_id, subject_type, payload) in enumerate(events)
-            ],
-        )
-        return list(range(first, first + len(events)))
-
-    def events(
-        self, after: int = 0, limit: int = 1000, entity_id: str | None = None
-    ) -> list[Event]:
-        sql = "SELECT seq, at, kind, entity_id, subject_type, payload FROM events WHERE seq > ?"
-        params: list[Any] = [after]
-        if entity_id is not None:
-            sql += " AND entity_id = ?"
-            params.append(entity_id)
-        sql += " ORDER BY seq LIMIT ?"
-        params.append(limit)
-        return [
-            Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
-            for r in self._conn.execute(sql, params)
-        ]
-
-    def last_seq(self) -> int:
-        row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
-        return int(row[0])
-
-    def seq_at(self, timestamp: str) -> int:
-        # Events are appended in time order, so ``at`` never decreases along ``seq``: a
-        # binary search over seq answers without an index on ``at`` (one less index to
-        # maintain per event on the ingest path).
-        lo, hi = 0, self.last_seq()
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            row = self._conn.execute(
-                "SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1", (mid,)
-            ).fetchone()
-            if row is not None and row[0] <= timestamp:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
-
-    # -- judgements (append-only) ------------------------------------------------------
-    def append_judgement(self, j: Judgement) -> int:
-        cur = self._conn.execute(
-            "INSERT INTO judgements(at, user, kind, left_source, left_record, right_source, "
-            "right_record, reason, comment, undoes) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                j.at or utcnow(),
-                j.user,
-                j.kind,
-                j.left.source,
-                j.left.record_id,
-                j.right.source,
-                j.right.record_id,
-                j.reason,
-                j.comment,
-                j.undoes,
-            ),
-        )
-        assert cur.lastrowid is not None
-        return int(cur.lastrowid)
-
-    def judgements(self, keys: Iterable[RecordKey] | None = None) -> list[Judgement]:
-        sql = (
-            "SELECT jid, at, user, kind, left_source, left_record, right_source, right_record, "
-            "reason, comment, undoes FROM judgements"
-        )
-        rows: list[Sequence[Any]]
-        if keys is None:
-            rows = list(self._conn.execute(sql + " ORDER BY jid"))
-        elif self._conn.execute("SELECT 1 FROM judgements LIMIT 1").fetchone() is None:
-            return []  # the common case while ingesting: no steward has ruled yet
-        else:
-            by_source: dict[str, list[str]] = {}
-            for k in keys:
-                by_source.setdefault(k.source, []).append(k.record_id)
-            found: dict[int, Sequence[Any]] = {}
-            for source, ids in by_source.items():
-                for chunk in _chunks(list(dict.fromkeys(ids)), 500):
-                    marks = ",".join("?" * len(chunk))
-                    for side in ("left", "right"):
-                        for row in self._conn.execute(
-                            f"{sql} WHERE {side}_source=? AND {side}_record IN ({marks})",
-                            [source, *chunk],
-                        ):
-                            found[row[0]] = row
-            rows = [found[j] for j in sorted(found)]
-        return [
-            Judgement(
-                jid=r[0],
-                at=r[1],
-                user=r[2],
-                kind=r[3],
-                left=RecordKey(r[4], r[5]),
-                right=RecordKey(r[6], r[7]),
-                reason=r[8],
-                comment=r[9],
-                undoes=r[10],
-            )
-            for r in rows
-        ]
-
-    # -- quarantine -----------------------------------------------------------------
-    def quarantine(self, entry: QuarantineEntry) -> int:
-        cur = self._conn.execute(
-            "INSERT INTO quarantine(source, mapping, origin, line, row, reasons, status, "
-            "created_at) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (
-                entry.source,
-                entry.mapping,
-                entry.origin,
-                entry.line,
-                _dumps(entry.row),
-                _dumps(entry.reasons),
-                entry.status,
-                entry.created_at or utcnow(),
-            ),
-        )
-        assert cur.lastrowid is not None
-        return int(cur.lastrowid)
-
-    def quarantined(self, source: str | None = None, status: str = "open") -> list[QuarantineEntry]:
-        sql = (
-            "SELECT qid, source, mapping, origin, line, row, reasons, status, created_at "
-            "FROM quarantine WHERE status=?"
-        )
-        params: list[Any] = [status]
-        if source is not None:
-            sql += " AND source=?"
-            params.append(source)
-        return [
-            QuarantineEntry(
-                r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7], r[8]
-            )
-            for r in self._conn.execute(sql + " ORDER BY qid", params)
-        ]
-
-    def set_quarantine_status(self, qid: int, status: str) -> None:
-        self._conn.execute("UPDATE quarantine SET status=? WHERE qid=?", (status, qid))
 
     # -- metadata -------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -735,8 +569,3 @@ class SQLiteStore(
             "INSERT INTO meta(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=?",
             (key, value, value),
         )
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Decision, RecordKey, ReviewFilter, ReviewItem
+from registry.store.sqlite_common import utcnow
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_queue(
@@ -54,10 +54,6 @@ _DECISION_COLS = (
     "d.comment, d.review_id, d.undoes, "
     "(SELECT MIN(u.decision_id) FROM decisions u WHERE u.undoes = d.decision_id)"
 )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _ordered(a: RecordKey, b: RecordKey) -> tuple[str, str, str, str]:
@@ -167,7 +163,7 @@ class SQLiteReviewStore:
                 "AND left_source IS NOT NULL",
                 (subject_type.value,),
             )
-        now = _now()
+        now = utcnow()
         rows = []
         for i in items:
             if i.left is None or i.right is None:
@@ -200,7 +196,7 @@ class SQLiteReviewStore:
             (
                 item.subject_type.value, item.reason, *ends, item.subject_id, item.weight,
                 item.uncertainty, item.impact, round(item.impact * item.uncertainty, 6),
-                item.comment, item.raised_by, _now(),
+                item.comment, item.raised_by, utcnow(),
             ),
         )  # fmt: skip
         assert cur.lastrowid is not None
@@ -257,11 +253,11 @@ class SQLiteReviewStore:
         self._conn.execute(
             "UPDATE review_queue SET status=?, closed_by=?, closed_at=? WHERE left_source=? "
             "AND left_record=? AND right_source=? AND right_record=? AND status='open'",
-            (status, by, _now(), *_ordered(left, right)),
+            (status, by, utcnow(), *_ordered(left, right)),
         )
 
     def set_review_status(self, item_id: int, status: str, by: str | None = None) -> None:
-        closed = (None, None) if status == "open" else (by, _now())
+        closed = (None, None) if status == "open" else (by, utcnow())
         self._conn.execute(
             "UPDATE review_queue SET status=?, closed_by=?, closed_at=? WHERE item_id=?",
             (status, *closed, item_id),
@@ -273,7 +269,7 @@ class SQLiteReviewStore:
             "INSERT INTO decisions(at, steward, kind, args, judgements, subjects, reason, "
             "comment, review_id, undoes) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
-                d.at or _now(), d.steward, d.kind, orjson.dumps(d.args).decode(),
+                d.at or utcnow(), d.steward, d.kind, orjson.dumps(d.args).decode(),
                 orjson.dumps(d.judgements).decode(), orjson.dumps(d.subjects).decode(),
                 d.reason, d.comment, d.review_id, d.undoes,
             ),

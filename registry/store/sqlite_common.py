@@ -1,0 +1,25 @@
+"""Small helpers every SQLite mixin of the store shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+
+def utcnow() -> str:
+    """Current UTC time as ISO 8601 with microseconds (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON text (sorted keys) as stored in the tables."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    """``items`` in slices of ``size`` (for ``IN (...)`` lists under SQLite's variable limit)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
