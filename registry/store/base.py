@@ -377,6 +377,10 @@ class Store(abc.ABC):
         """Rebuild the blocking index of one subject type (batch resolution)."""
 
     @abc.abstractmethod
+    def match_keys_of(self, keys: Iterable[RecordKey]) -> dict[RecordKey, list[str]]:
+        """The blocking keys the engine last stored for each record (context included)."""
+
+    @abc.abstractmethod
     def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
         """Records findable by each of the given match keys."""
 

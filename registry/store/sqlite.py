@@ -549,6 +549,22 @@ class SQLiteStore(
             [(m, key.source, key.record_id) for m in dict.fromkeys(match_keys)],
         )
 
+    def match_keys_of(self, keys: Iterable[RecordKey]) -> dict[RecordKey, list[str]]:
+        by_source: dict[str, list[str]] = {}
+        for k in keys:
+            by_source.setdefault(k.source, []).append(k.record_id)
+        out: dict[RecordKey, list[str]] = {}
+        for source, ids in by_source.items():
+            for chunk in chunks(list(dict.fromkeys(ids)), 500):
+                marks = ",".join("?" * len(chunk))
+                for rid, mkey in self._conn.execute(
+                    f"SELECT record_id, mkey FROM match_keys WHERE source=? AND record_id IN "
+                    f"({marks})",
+                    [source, *chunk],
+                ):
+                    out.setdefault(RecordKey(source, rid), []).append(mkey)
+        return out
+
     def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
         out: dict[str, list[RecordKey]] = {}
         for chunk in chunks(list(dict.fromkeys(match_keys)), 500):

@@ -64,3 +64,12 @@ def test_assign_many_and_put_entities_write_what_the_single_forms_write(
     assert after is not None and after.entity_id == target.entity_id
     assert a4 in store.membership_as_of(target.entity_id, seq)
     assert store.get_entity("P-77777777") == moved
+
+
+def test_match_keys_of_gives_the_keys_resolution_stored(registry: Registry, tmp_path: Path) -> None:
+    ingest_persons(registry, tmp_path, "hukou", ROWS)
+    a1, a4 = RecordKey("hukou", "a1"), RecordKey("hukou", "a4")
+    found = registry.store.match_keys_of([a1, a4, RecordKey("hukou", "nope")])
+    assert set(found) == {a1, a4}
+    assert "id:11010519491231002X" in found[a1]
+    assert not any(k.startswith("id:") for k in found[a4])  # a4 has no id number
