@@ -83,10 +83,7 @@ class EntityManager:
 
     def create(self, subject_type: SubjectType, keys: Sequence[RecordKey]) -> str:
         """A new subject holding ``keys`` (moved out of wherever they were)."""
-        entity_id = self.store.new_entity_id(subject_type)
-        seq = self.store.append_event("subject_created", entity_id, subject_type.value, {})
-        self.store.put_entity(Entity(entity_id, subject_type, created_seq=seq, updated_seq=seq))
-        self.counts.created += 1
+        entity_id = self.create_many(subject_type, 1)[0]
         for key in keys:
             self.move(key, entity_id, subject_type)
         return entity_id
@@ -104,29 +101,7 @@ class EntityManager:
         if previous is None:
             rec = self.store.get_record(key)
             previous = rec.entity_id if rec is not None else None
-        if previous == entity_id:
-            return
-        st = subject_type.value
-        seq = 0
-        if previous is not None:
-            seq = self.store.append_event(
-                "record_left",
-                previous,
-                st,
-                {**_key_payload(key), "reason": reason, "to": entity_id},
-            )
-            self.counts.left += 1
-            self.counts.touched.add(previous)
-        if entity_id is not None:
-            seq = self.store.append_event(
-                "record_joined",
-                entity_id,
-                st,
-                {**_key_payload(key), "reason": reason, "from": previous},
-            )
-            self.counts.joined += 1
-            self.counts.touched.add(entity_id)
-        self.store.assign(key, entity_id, seq)
+        self.move_many([(key, entity_id, previous)], subject_type, reason=reason)
 
     def create_many(self, subject_type: SubjectType, n: int) -> list[str]:
         """``n`` new, empty subjects (one ``subject_created`` event each)."""
@@ -187,8 +162,11 @@ class EntityManager:
         entity = self.store.get_entity(retired)
         if entity is None or survivor == retired:
             return
-        for rv in self.store.records_of(retired):
-            self.move(rv.key, survivor, entity.subject_type, previous=retired, reason=reason)
+        self.move_many(
+            [(rv.key, survivor, retired) for rv in self.store.records_of(retired)],
+            entity.subject_type,
+            reason=reason,
+        )
         seq = self.store.append_event(
             "subject_merged",
             retired,

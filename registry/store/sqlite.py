@@ -26,7 +26,7 @@ from registry.store.base import (
 )
 from registry.store.graph_rows import GraphStore
 from registry.store.sqlite_bulk import SQLiteBulkMembership
-from registry.store.sqlite_common import chunks, dumps, utcnow
+from registry.store.sqlite_common import chunks, dumps, record_id_chunks, utcnow
 from registry.store.sqlite_derived import SQLiteDerivedLinks
 from registry.store.sqlite_feed import SQLiteChangeFeed
 from registry.store.sqlite_graph import SQLiteGraphReads
@@ -180,19 +180,15 @@ class SQLiteStore(
         self, keys: Sequence[RecordKey]
     ) -> dict[RecordKey, tuple[int, str, bool, str]]:
         out: dict[RecordKey, tuple[int, str, bool, str]] = {}
-        by_source: dict[str, list[str]] = {}
-        for k in keys:
-            by_source.setdefault(k.source, []).append(k.record_id)
-        for source, ids in by_source.items():
-            for chunk in chunks(ids, 500):
-                marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(
-                    f"SELECT record_id, version, hash, retracted, subject_type FROM records "
-                    f"WHERE source = ? AND record_id IN ({marks})",
-                    [source, *chunk],
-                )
-                for rid, version, h, retracted, subject_type in rows:
-                    out[RecordKey(source, rid)] = (version, h, bool(retracted), subject_type)
+        for source, chunk in record_id_chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT record_id, version, hash, retracted, subject_type FROM records "
+                f"WHERE source = ? AND record_id IN ({marks})",
+                [source, *chunk],
+            )
+            for rid, version, h, retracted, subject_type in rows:
+                out[RecordKey(source, rid)] = (version, h, bool(retracted), subject_type)
         return out
 
     def put_record_versions(self, rvs: Sequence[RecordVersion]) -> None:
@@ -288,22 +284,18 @@ class SQLiteStore(
         return None if row is None else self._rv(row, bool(row[9]), row[10])
 
     def get_records(self, keys: Iterable[RecordKey]) -> list[RecordVersion]:
-        by_source: dict[str, list[str]] = {}
-        for k in keys:
-            by_source.setdefault(k.source, []).append(k.record_id)
         out: list[RecordVersion] = []
-        for source, ids in by_source.items():
-            for chunk in chunks(list(dict.fromkeys(ids)), 500):
-                marks = ",".join("?" * len(chunk))
-                out.extend(
-                    self._rv(row, bool(row[self._N]), row[self._N + 1])
-                    for row in self._conn.execute(
-                        f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
-                        f"JOIN record_versions v ON v.rv = r.rv WHERE r.source=? AND "
-                        f"r.record_id IN ({marks})",
-                        [source, *chunk],
-                    )
+        for source, chunk in record_id_chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                self._rv(row, bool(row[self._N]), row[self._N + 1])
+                for row in self._conn.execute(
+                    f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
+                    f"JOIN record_versions v ON v.rv = r.rv WHERE r.source=? AND "
+                    f"r.record_id IN ({marks})",
+                    [source, *chunk],
                 )
+            )
         return out
 
     def record_versions(self, key: RecordKey) -> list[RecordVersion]:
@@ -399,21 +391,17 @@ class SQLiteStore(
 
     def relationships_of_records(self, keys: Iterable[RecordKey]) -> list[RelationshipVersion]:
         found: dict[tuple[str, str, str, str], RelationshipVersion] = {}
-        by_source: dict[str, list[str]] = {}
-        for k in keys:
-            by_source.setdefault(k.source, []).append(k.record_id)
-        for source, ids in by_source.items():
-            for chunk in chunks(list(dict.fromkeys(ids)), 400):
-                marks = ",".join("?" * len(chunk))
-                # name the index: the planner otherwise walks the primary key by source alone
-                for col, index in (("from_record_id", "rel_from"), ("to_record_id", "rel_to")):
-                    for row in self._conn.execute(
-                        f"SELECT {self._REL_COLS} FROM relationships INDEXED BY {index} "
-                        f"WHERE source=? AND {col} IN ({marks}) AND retracted=0",
-                        [source, *chunk],
-                    ):
-                        rel = self._rel(row)
-                        found[(rel.source, rel.type, rel.from_record_id, rel.to_record_id)] = rel
+        for source, chunk in record_id_chunks(keys, 400):
+            marks = ",".join("?" * len(chunk))
+            # name the index: the planner otherwise walks the primary key by source alone
+            for col, index in (("from_record_id", "rel_from"), ("to_record_id", "rel_to")):
+                for row in self._conn.execute(
+                    f"SELECT {self._REL_COLS} FROM relationships INDEXED BY {index} "
+                    f"WHERE source=? AND {col} IN ({marks}) AND retracted=0",
+                    [source, *chunk],
+                ):
+                    rel = self._rel(row)
+                    found[(rel.source, rel.type, rel.from_record_id, rel.to_record_id)] = rel
         return list(found.values())
 
     def iter_relationships(self) -> Iterator[RelationshipVersion]:
@@ -424,28 +412,10 @@ class SQLiteStore(
 
     # -- entities & membership -----------------------------------------------------
     def new_entity_id(self, subject_type: SubjectType) -> str:
-        prefix = subject_type.id_prefix
-        row = self._conn.execute(
-            "INSERT INTO id_counters(prefix, next) VALUES (?, 2) ON CONFLICT(prefix) DO UPDATE "
-            "SET next = next + 1 RETURNING next - 1",
-            (prefix,),
-        ).fetchone()
-        return f"{prefix}-{int(row[0]):08d}"
+        return self.new_entity_ids(subject_type, 1)[0]
 
     def put_entity(self, entity: Entity) -> None:
-        self._conn.execute(
-            "INSERT OR REPLACE INTO entities(entity_id, subject_type, status, merged_into, golden, "
-            "created_seq, updated_seq) VALUES (?,?,?,?,?,?,?)",
-            (
-                entity.entity_id,
-                entity.subject_type.value,
-                entity.status,
-                entity.merged_into,
-                dumps(entity.golden),
-                entity.created_seq,
-                entity.updated_seq,
-            ),
-        )
+        self.put_entities([entity])
 
     @staticmethod
     def _entity(row: Sequence[Any]) -> Entity:
@@ -474,14 +444,7 @@ class SQLiteStore(
             yield self._entity(row)
 
     def assign(self, key: RecordKey, entity_id: str | None, seq: int) -> None:
-        self._conn.execute(
-            "UPDATE records SET entity_id=? WHERE source=? AND record_id=?",
-            (entity_id, key.source, key.record_id),
-        )
-        self._conn.execute(
-            "INSERT INTO membership_log(seq, source, record_id, entity_id) VALUES (?,?,?,?)",
-            (seq, key.source, key.record_id, entity_id),
-        )
+        self.assign_many([(key, entity_id, seq)])
 
     def membership_as_of(self, entity_id: str, seq: int) -> list[RecordKey]:
         rows = self._conn.execute(
@@ -550,19 +513,14 @@ class SQLiteStore(
         )
 
     def match_keys_of(self, keys: Iterable[RecordKey]) -> dict[RecordKey, list[str]]:
-        by_source: dict[str, list[str]] = {}
-        for k in keys:
-            by_source.setdefault(k.source, []).append(k.record_id)
         out: dict[RecordKey, list[str]] = {}
-        for source, ids in by_source.items():
-            for chunk in chunks(list(dict.fromkeys(ids)), 500):
-                marks = ",".join("?" * len(chunk))
-                for rid, mkey in self._conn.execute(
-                    f"SELECT record_id, mkey FROM match_keys WHERE source=? AND record_id IN "
-                    f"({marks})",
-                    [source, *chunk],
-                ):
-                    out.setdefault(RecordKey(source, rid), []).append(mkey)
+        for source, chunk in record_id_chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            for rid, mkey in self._conn.execute(
+                f"SELECT record_id, mkey FROM match_keys WHERE source=? AND record_id IN ({marks})",
+                [source, *chunk],
+            ):
+                out.setdefault(RecordKey(source, rid), []).append(mkey)
         return out
 
     def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:

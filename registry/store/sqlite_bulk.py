@@ -11,18 +11,12 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import orjson
-
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion
+from registry.store.sqlite_common import chunks, dumps, record_id_chunks
 
 _SUBJECT_TYPES = {t.value: t for t in SubjectType}
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
-
-
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
 
 
 class SQLiteBulkMembership:
@@ -37,10 +31,6 @@ class SQLiteBulkMembership:
     def _rv(
         self, row: Sequence[Any], retracted: bool = False, entity: str | None = None
     ) -> RecordVersion:  # provided by SQLiteStore
-        raise NotImplementedError
-
-    @staticmethod
-    def _entity(row: Sequence[Any]) -> Entity:  # provided by SQLiteStore
         raise NotImplementedError
 
     def new_entity_ids(self, subject_type: SubjectType, n: int) -> list[str]:
@@ -65,7 +55,7 @@ class SQLiteBulkMembership:
                     e.subject_type.value,
                     e.status,
                     e.merged_into,
-                    orjson.dumps(e.golden, option=orjson.OPT_SORT_KEYS).decode(),
+                    dumps(e.golden),
                     e.created_seq,
                     e.updated_seq,
                 )
@@ -73,21 +63,9 @@ class SQLiteBulkMembership:
             ],
         )
 
-    def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
-        found: dict[str, Entity] = {}
-        for chunk in _chunks(sorted(set(entity_ids))):
-            marks = ",".join("?" * len(chunk))
-            for row in self._conn.execute(
-                "SELECT entity_id, subject_type, status, merged_into, golden, created_seq, "
-                f"updated_seq FROM entities WHERE entity_id IN ({marks})",
-                chunk,
-            ):
-                found[row[0]] = self._entity(row)
-        return found
-
     def records_of_many(self, entity_ids: Iterable[str]) -> dict[str, list[RecordVersion]]:
         found: dict[str, list[RecordVersion]] = {}
-        for chunk in _chunks(sorted(set(entity_ids))):
+        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
                 f"SELECT {self._RV_COLS}, r.entity_id FROM records r INDEXED BY records_entity "
@@ -101,28 +79,24 @@ class SQLiteBulkMembership:
     def record_subjects(
         self, keys: Iterable[RecordKey]
     ) -> dict[RecordKey, tuple[str | None, SubjectType, bool]]:
-        by_source: dict[str, list[str]] = {}
-        for k in keys:
-            by_source.setdefault(k.source, []).append(k.record_id)
         found: dict[RecordKey, tuple[str | None, SubjectType, bool]] = {}
-        for source, ids in by_source.items():
-            for chunk in _chunks(list(dict.fromkeys(ids))):
-                marks = ",".join("?" * len(chunk))
-                for rid, entity_id, subject_type, retracted in self._conn.execute(
-                    "SELECT record_id, entity_id, subject_type, retracted FROM records "
-                    f"WHERE source=? AND record_id IN ({marks})",
-                    [source, *chunk],
-                ):
-                    found[RecordKey(source, rid)] = (
-                        entity_id,
-                        _SUBJECT_TYPES[subject_type],
-                        bool(retracted),
-                    )
+        for source, chunk in record_id_chunks(keys, _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for rid, entity_id, subject_type, retracted in self._conn.execute(
+                "SELECT record_id, entity_id, subject_type, retracted FROM records "
+                f"WHERE source=? AND record_id IN ({marks})",
+                [source, *chunk],
+            ):
+                found[RecordKey(source, rid)] = (
+                    entity_id,
+                    _SUBJECT_TYPES[subject_type],
+                    bool(retracted),
+                )
         return found
 
     def subject_sizes(self, entity_ids: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(entity_ids))):
+        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for entity_id, n in self._conn.execute(
                 f"SELECT entity_id, COUNT(*) FROM records WHERE entity_id IN ({marks}) "
@@ -136,7 +110,7 @@ class SQLiteBulkMembership:
         # JSON is read by SQLite itself: no document reaches Python
         found: dict[str, list[str]] = {}
         path = f'$.values."{field}"'
-        for chunk in _chunks(sorted(set(entity_ids))):
+        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for entity_id, value in self._conn.execute(
                 "SELECT r.entity_id, json_extract(v.doc, ?) FROM records r INDEXED BY "
@@ -153,7 +127,7 @@ class SQLiteBulkMembership:
         if conn.execute("SELECT 1 FROM judgements LIMIT 1").fetchone() is None:
             return []
         found: set[RecordKey] = set()
-        for chunk in _chunks(sorted(set(entity_ids))):
+        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for side in ("left", "right"):
                 for source, rid in conn.execute(

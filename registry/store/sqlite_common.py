@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+
+from registry.store.base import RecordKey
 
 
 def utcnow() -> str:
@@ -23,3 +25,14 @@ def chunks(items: list[str], size: int) -> Iterator[list[str]]:
     """``items`` in slices of ``size`` (for ``IN (...)`` lists under SQLite's variable limit)."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def record_id_chunks(keys: Iterable[RecordKey], size: int = 500) -> Iterator[tuple[str, list[str]]]:
+    """The distinct record ids of ``keys`` grouped by source, in slices of ``size``: one
+    ``source=? AND record_id IN (...)`` query each."""
+    by_source: dict[str, list[str]] = {}
+    for k in keys:
+        by_source.setdefault(k.source, []).append(k.record_id)
+    for source, ids in by_source.items():
+        for chunk in chunks(list(dict.fromkeys(ids)), size):
+            yield source, chunk

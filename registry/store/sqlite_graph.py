@@ -16,6 +16,7 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey
 from registry.store.graph_rows import EdgeRow, GraphReads, RecordStub
+from registry.store.sqlite_common import chunks
 
 _EDGE_SELECT = (
     "SELECT rel.type, rf.entity_id, rt.entity_id, rel.source, rel.from_record_id, "
@@ -39,11 +40,6 @@ def _edge(row: Sequence[Any]) -> EdgeRow:
     return EdgeRow(row[0], row[1], row[2], row[3], row[4], row[5], attrs)
 
 
-def _chunks(items: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 class SQLiteGraphReads(GraphReads):
     """Graph reads over the registry's own tables; mixed into ``SQLiteStore``."""
 
@@ -51,9 +47,14 @@ class SQLiteGraphReads(GraphReads):
     def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
         raise NotImplementedError
 
+    def record_subjects(
+        self, keys: Iterable[RecordKey]
+    ) -> dict[RecordKey, tuple[str | None, SubjectType, bool]]:  # provided by SQLiteStore
+        raise NotImplementedError
+
     def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
         out: dict[str, Entity] = {}
-        for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+        for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
                 f"SELECT {_ENTITY_COLS} FROM entities WHERE entity_id IN ({marks})", chunk
@@ -79,7 +80,7 @@ class SQLiteGraphReads(GraphReads):
 
     def declared_edges(self, entity_ids: Iterable[str]) -> list[EdgeRow]:
         found: dict[tuple[str, str, str, str], EdgeRow] = {}
-        for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+        for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for query in (_EDGES_FROM, _EDGES_TO):
                 for row in self._conn.execute(query.format(marks=marks), chunk):
@@ -93,7 +94,7 @@ class SQLiteGraphReads(GraphReads):
 
     def record_stubs(self, entity_ids: Iterable[str]) -> list[RecordStub]:
         out: list[RecordStub] = []
-        for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+        for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             out.extend(
                 RecordStub(*row)
@@ -113,17 +114,7 @@ class SQLiteGraphReads(GraphReads):
             yield RecordStub(*row)
 
     def entities_of_records(self, keys: Iterable[RecordKey]) -> dict[RecordKey, str | None]:
-        out: dict[RecordKey, str | None] = {}
-        by_source: dict[str, list[str]] = {}
-        for k in keys:
-            by_source.setdefault(k.source, []).append(k.record_id)
-        for source, ids in by_source.items():
-            for chunk in _chunks(list(dict.fromkeys(ids))):
-                marks = ",".join("?" * len(chunk))
-                for record_id, entity_id, retracted in self._conn.execute(
-                    "SELECT record_id, entity_id, retracted FROM records "
-                    f"WHERE source=? AND record_id IN ({marks})",
-                    [source, *chunk],
-                ):
-                    out[RecordKey(source, record_id)] = None if retracted else entity_id
-        return out
+        return {
+            key: None if retracted else entity_id
+            for key, (entity_id, _, retracted) in self.record_subjects(keys).items()
+        }

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from registry.store.base import Judgement, RecordKey
-from registry.store.sqlite_common import chunks, utcnow
+from registry.store.sqlite_common import record_id_chunks, utcnow
 
 
 class SQLiteJudgements:
@@ -48,19 +48,15 @@ class SQLiteJudgements:
         elif self._conn.execute("SELECT 1 FROM judgements LIMIT 1").fetchone() is None:
             return []  # the common case while ingesting: no steward has ruled yet
         else:
-            by_source: dict[str, list[str]] = {}
-            for k in keys:
-                by_source.setdefault(k.source, []).append(k.record_id)
             found: dict[int, Sequence[Any]] = {}
-            for source, ids in by_source.items():
-                for chunk in chunks(list(dict.fromkeys(ids)), 500):
-                    marks = ",".join("?" * len(chunk))
-                    for side in ("left", "right"):
-                        for row in self._conn.execute(
-                            f"{sql} WHERE {side}_source=? AND {side}_record IN ({marks})",
-                            [source, *chunk],
-                        ):
-                            found[row[0]] = row
+            for source, chunk in record_id_chunks(keys):
+                marks = ",".join("?" * len(chunk))
+                for side in ("left", "right"):
+                    for row in self._conn.execute(
+                        f"{sql} WHERE {side}_source=? AND {side}_record IN ({marks})",
+                        [source, *chunk],
+                    ):
+                        found[row[0]] = row
             rows = [found[j] for j in sorted(found)]
         return [
             Judgement(
