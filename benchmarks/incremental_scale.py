@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import peak_rss_mib, print_table, write_results
+from benchmarks._common import peak_rss_mib, print_table, push_latency, write_results
 from registry.demo import generate_city
 from registry.mapping import Mapping
 from registry.quality import pairwise_scores, read_truth
@@ -98,20 +98,7 @@ def single_record_latency(
     mapping = Mapping.load(split / "new" / src["mapping"])
     rows = [i.row for i in read_rows(split / "new" / src["file"]) if i.row is not None]
     rows = rows[:: max(1, len(rows) // samples)][:samples]
-    phone_column = next(c for c in rows[0] if "手机" in c or "电话" in c)
-    latencies = []
-    for n, row in enumerate(rows):
-        changed = {**row, phone_column: f"138{n:08d}"}
-        started = time.perf_counter()
-        reg.ingest_rows([changed], src["name"], mapping, origin="latency-probe")
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    return {
-        "samples": len(latencies),
-        "p50": round(latencies[len(latencies) // 2], 2),
-        "p99": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
-        "max": round(latencies[-1], 2),
-    }
+    return push_latency(reg, rows, src["name"], mapping, "138")
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import peak_rss_mib, print_table, write_results
+from benchmarks._common import peak_rss_mib, print_table, push_latency, write_results
 from graph_schema.subject_types import SubjectType
 from registry.demo import generate_city
 from registry.mapping import Mapping
@@ -109,20 +109,7 @@ def single_record_latency(
             rows.append(item.row)
         if len(rows) >= samples:
             break
-    phone_column = next(c for c in rows[0] if "手机" in c or "电话" in c)
-    latencies = []
-    for n, row in enumerate(rows):
-        changed = {**row, phone_column: f"139{n:08d}"}
-        started = time.perf_counter()
-        reg.ingest_rows([changed], src["name"], mapping, origin="latency-probe")
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    return {
-        "samples": len(latencies),
-        "p50": round(latencies[len(latencies) // 2], 2),
-        "p99": round(latencies[int(len(latencies) * 0.99) - 1], 2),
-        "max": round(latencies[-1], 2),
-    }
+    return push_latency(reg, rows, src["name"], mapping, "139")
 
 
 def main() -> None:
