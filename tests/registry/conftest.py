@@ -8,6 +8,7 @@ import pytest
 
 from registry.mapping import Mapping
 from registry.service import Registry
+from registry.store.base import RecordKey
 
 MARKET_MAPPING = """
 [source]
@@ -73,12 +74,21 @@ birth_date = "{出生}"
 PERSON_HEADER = "编号,姓名,身份证,电话,出生"
 
 
-def ingest_persons(reg: Registry, tmp: Path, source: str, rows: list[str]) -> None:
+def ingest_persons(
+    reg: Registry, tmp: Path, source: str, rows: list[str], *, resolve: bool = True
+) -> None:
     """Ingest ``编号,姓名,身份证,电话[,出生]`` rows as one file of ``source``."""
     path = tmp / f"{source}-{time.monotonic_ns()}.csv"
     padded = [r if r.count(",") >= 4 else r + "," for r in rows]
     path.write_text(PERSON_HEADER + "\n" + "\n".join(padded) + "\n", encoding="utf-8")
-    reg.ingest_file(path, source, PERSONS)
+    reg.ingest_file(path, source, PERSONS, resolve=resolve)
+
+
+def subject_of(reg: Registry, source: str, record_id: str) -> str:
+    """The (surviving) subject id a record belongs to now."""
+    rec = reg.store.get_record(RecordKey(source, record_id))
+    assert rec is not None and rec.entity_id is not None
+    return reg.entities.resolve_id(rec.entity_id) or rec.entity_id
 
 
 @pytest.fixture

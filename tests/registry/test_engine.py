@@ -7,17 +7,11 @@ from pathlib import Path
 import pytest
 
 from registry.service import Registry
-from registry.store.base import RecordKey
 from tests.registry.conftest import ingest_persons
+from tests.registry.conftest import subject_of as entity
 
 X = "11010519491231002X"
 Y = "440524188001010014"
-
-
-def entity(reg: Registry, source: str, record_id: str) -> str:
-    rec = reg.store.get_record(RecordKey(source, record_id))
-    assert rec is not None and rec.entity_id is not None
-    return reg.entities.resolve_id(rec.entity_id) or rec.entity_id
 
 
 def test_same_national_id_links_and_different_ones_never_do(

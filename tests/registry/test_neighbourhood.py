@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
@@ -13,25 +12,17 @@ from registry.reconcile import reconcile
 from registry.service import Registry
 from registry.store.base import RecordKey, RecordVersion
 from resolution.defaults import default_model
-from tests.registry.conftest import PERSON_HEADER, PERSONS, ingest_persons
+from tests.registry.conftest import ingest_persons, subject_of
 
 X = "11010519491231002X"
 Y = "440524188001010014"
 
 
 def _store_only(reg: Registry, tmp: Path, source: str, rows: list[str]) -> list[RecordVersion]:
-    path = tmp / f"{source}-{time.monotonic_ns()}.csv"
-    path.write_text(PERSON_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    reg.ingest_file(path, source, PERSONS, resolve=False)
+    ingest_persons(reg, tmp, source, rows, resolve=False)
     ids = [r.split(",", 1)[0] for r in rows]
     found = reg.store.get_records([RecordKey(source, i) for i in ids])
     return sorted(found, key=lambda rv: ids.index(rv.key.record_id))
-
-
-def _subject(reg: Registry, source: str, record_id: str) -> str:
-    rec = reg.store.get_record(RecordKey(source, record_id))
-    assert rec is not None and rec.entity_id is not None
-    return reg.entities.resolve_id(rec.entity_id) or rec.entity_id
 
 
 def test_a_large_subject_is_read_in_part_and_a_new_record_still_joins_it(
@@ -39,7 +30,7 @@ def test_a_large_subject_is_read_in_part_and_a_new_record_still_joins_it(
 ) -> None:
     rows = [f"H{i},张伟,{X},13812345678,1949-12-31" for i in range(1, 21)]
     ingest_persons(registry, tmp_path, "hukou", rows)
-    big = _subject(registry, "hukou", "H1")
+    big = subject_of(registry, "hukou", "H1")
     assert len(registry.store.records_of(big)) == 20
     (new,) = _store_only(registry, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
 
@@ -51,7 +42,7 @@ def test_a_large_subject_is_read_in_part_and_a_new_record_still_joins_it(
 
     with registry.store.transaction():
         registry.resolver.resolve([new.key])
-    assert _subject(registry, "social", "S1") == big
+    assert subject_of(registry, "social", "S1") == big
     assert len(registry.store.records_of(big)) == 21  # the unread twenty stayed
 
 
