@@ -7,17 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.subject_types import SubjectType
-from registry.store.base import Decision, ReviewItem
+from registry.store.base import Decision, ReviewItem, ReviewReason, ReviewStatus
 
-ReviewReason = Literal[
-    "review_band",
-    "conflicting_identifiers",
-    "judgement_conflict",
-    "ambiguous_record",
-    "look_alike",
-    "dispute",
-]
-ReviewStatus = Literal["open", "decided", "unsure", "dismissed"]
 DecisionKind = Literal["match", "no_match", "unsure", "merge", "move", "dissolve"]
 Ref = str
 

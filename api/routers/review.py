@@ -22,15 +22,13 @@ from api.models_review import (
     DisputeIn,
     ReviewItemOut,
     ReviewPage,
-    ReviewReason,
-    ReviewStatus,
 )
 from api.params import SubjectId
 from api.responses import respond
 from api.routers.decisions import StewardDep, decision_errors
 from graph_schema.subject_types import SubjectType
 from registry.stewardship import Stewardship
-from registry.store.base import ReviewFilter, ReviewItem
+from registry.store.base import ReviewFilter, ReviewItem, ReviewReason, ReviewStatus
 
 router = APIRouter(prefix="/v1", tags=["stewards"])
 

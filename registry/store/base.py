@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args
 
 from graph_schema.subject_types import SubjectType
 
@@ -121,15 +121,17 @@ class Judgement:
     jid: int = 0
 
 
-REVIEW_REASONS = (
+ReviewReason = Literal[
     "review_band",
     "conflicting_identifiers",
     "judgement_conflict",
     "ambiguous_record",
     "look_alike",
     "dispute",
-)
-REVIEW_STATUSES = ("open", "decided", "unsure", "dismissed")
+]
+ReviewStatus = Literal["open", "decided", "unsure", "dismissed"]
+REVIEW_REASONS: tuple[str, ...] = get_args(ReviewReason)
+REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
 
 
 @dataclass(slots=True)

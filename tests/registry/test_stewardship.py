@@ -15,7 +15,7 @@ from registry.mapping import Mapping
 from registry.service import Registry
 from registry.stewardship import DecisionError
 from registry.store.base import RecordKey, ReviewFilter
-from tests.registry.conftest import ingest_persons
+from tests.registry.conftest import ingest_persons, subject_of
 
 X = "11010519491231002X"
 Y = "440524188001010014"
@@ -39,9 +39,7 @@ address = "{地址}"
 
 def sid(reg: Registry, ref: str) -> str:
     source, _, record_id = ref.partition("/")
-    rec = reg.store.get_record(RecordKey(source, record_id))
-    assert rec is not None and rec.entity_id is not None
-    return reg.entities.resolve_id(rec.entity_id) or rec.entity_id
+    return subject_of(reg, source, record_id)
 
 
 def together(reg: Registry, *refs: str) -> bool:
