@@ -9,6 +9,7 @@ recency, then how many records agree. Nothing is dropped: losing values stay as 
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,9 +113,7 @@ def choose(
     if len(candidates) == 1:  # most attributes of most subjects
         return AttributeValues(candidates[0], (), 1)
     hashed = [_hashable(c.value) for c in candidates]
-    freq: dict[Any, int] = {}
-    for h in hashed:
-        freq[h] = freq.get(h, 0) + 1
+    freq = Counter(hashed)
     ranked = sorted(
         zip(candidates, hashed, strict=True),
         key=lambda ch: (

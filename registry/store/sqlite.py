@@ -307,13 +307,7 @@ class SQLiteStore(
         return [self._rv(r, r[9] is not None) for r in rows]
 
     def records_of(self, entity_id: str) -> list[RecordVersion]:
-        rows = self._conn.execute(
-            f"SELECT {self._RV_COLS}, r.entity_id FROM records r "
-            "JOIN record_versions v ON v.rv = r.rv WHERE r.entity_id=? AND r.retracted=0 "
-            "ORDER BY v.rv",
-            (entity_id,),
-        )
-        return [self._rv(r, False, r[9]) for r in rows]
+        return self.records_of_many([entity_id]).get(entity_id, [])
 
     def iter_records(self, subject_type: SubjectType | None = None) -> Iterator[RecordVersion]:
         sql = (
