@@ -60,17 +60,21 @@ def find_neighbourhood(
         store.set_match_keys(rv.key, mkeys)
         wanted.update(mkeys)
     shared: Counter[RecordKey] = Counter()  # blocks each candidate shares with the change
-    for mkey, members in store.records_by_match_keys(sorted(wanted)).items():
-        if len(members) <= max_block:
-            shared.update(members)
-        elif mkey.startswith(CHAINED_PREFIXES):
+    subject_of: dict[RecordKey, str] = {}
+    for mkey, members in store.block_members(sorted(wanted)).items():
+        if len(members) > max_block:
+            if not mkey.startswith(CHAINED_PREFIXES):
+                continue
             # one subject's records: a few of them bring in the whole subject
-            shared.update(members[:5])
+            members = members[:5]
+        for key, entity_id, other_type, retracted in members:
+            if not retracted and entity_id is not None and other_type is subject_type:
+                shared[key] += 1
+                subject_of[key] = entity_id
     changed_keys = {rv.key for rv in changed}
-    others = store.record_subjects(set(shared) - changed_keys)
     near: dict[str, list[RecordKey]] = {}
-    for key, (entity_id, other_type, retracted) in others.items():
-        if not retracted and entity_id is not None and other_type is subject_type:
+    for key, entity_id in subject_of.items():
+        if key not in changed_keys:
             near.setdefault(entity_id, []).append(key)
     sizes = store.subject_sizes(set(near) - own)
     large = {e for e, n in sizes.items() if n > PARTIAL_ABOVE}

@@ -94,6 +94,24 @@ class SQLiteBulkMembership:
                 )
         return found
 
+    def block_members(
+        self, match_keys: Sequence[str]
+    ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:
+        found: dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]] = {}
+        types = _SUBJECT_TYPES
+        for chunk in chunks(list(dict.fromkeys(match_keys)), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for mkey, source, rid, entity_id, subject_type, retracted in self._conn.execute(
+                "SELECT m.mkey, m.source, m.record_id, r.entity_id, r.subject_type, r.retracted "
+                "FROM match_keys m JOIN records r ON r.source = m.source AND "
+                f"r.record_id = m.record_id WHERE m.mkey IN ({marks})",
+                chunk,
+            ):
+                found.setdefault(mkey, []).append(
+                    (RecordKey(source, rid), entity_id, types[subject_type], bool(retracted))
+                )
+        return found
+
     def subject_sizes(self, entity_ids: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for chunk in chunks(sorted(set(entity_ids)), _CHUNK):

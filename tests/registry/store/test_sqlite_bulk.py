@@ -6,8 +6,8 @@ from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
 from registry.service import Registry
-from registry.store.base import Entity, RecordKey
-from tests.registry.conftest import ingest_persons
+from registry.store.base import Entity, RecordKey, Store
+from tests.registry.conftest import ingest_persons, subject_of
 
 ROWS = [
     "a1,张伟,11010519491231002X,13800000001",
@@ -73,3 +73,19 @@ def test_match_keys_of_gives_the_keys_resolution_stored(registry: Registry, tmp_
     assert set(found) == {a1, a4}
     assert "id:11010519491231002X" in found[a1]
     assert not any(k.startswith("id:") for k in found[a4])  # a4 has no id number
+
+
+def test_block_members_join_blocks_to_their_subjects(registry: Registry, tmp_path: Path) -> None:
+    ingest_persons(registry, tmp_path, "hukou", ROWS)
+    store = registry.store
+    a1, a4 = RecordKey("hukou", "a1"), RecordKey("hukou", "a4")
+    registry.retract("hukou", "a2")  # a withdrawn record leaves its blocks
+    wanted = ["id:11010519491231002X", *store.match_keys_of([a4])[a4], "no-such-key"]
+    found = store.block_members(wanted)
+    # the joined read gives what the two single reads give together (Store's default)
+    expected = Store.block_members(store, wanted)
+    assert {k: sorted(v) for k, v in found.items()} == {k: sorted(v) for k, v in expected.items()}
+    assert "no-such-key" not in found
+    by_key = {k: (e, t, r) for k, e, t, r in found["id:11010519491231002X"]}
+    assert by_key == {a1: (subject_of(registry, "hukou", "a1"), SubjectType.PERSON, False)}
+    assert {k for k, *_ in found[wanted[1]]} == {a4}
