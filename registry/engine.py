@@ -8,6 +8,7 @@ touches: its current subject and the subjects of the records it shares a blockin
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -206,6 +207,7 @@ class EngineResolver:
         self.models = models
         self.max_block = max_block
 
+    @collector_paused()
     def resolve(self, keys: Sequence[RecordKey]) -> ChangeCounts:
         before = ChangeCounts()
         before.add(self.entities.counts)
@@ -219,21 +221,41 @@ class EngineResolver:
         return self.entities.counts.since(before, touched)
 
     def _refresh_housemates(
-        self, mates: Mapping[RecordKey, set[RecordKey]], changed: set[RecordKey]
+        self,
+        mates: Mapping[RecordKey, set[RecordKey]],
+        changed: set[RecordKey],
+        known: dict[RecordKey, RecordVersion],
     ) -> None:
         """A new resident is context for those already in the flat: their blocking keys are
         recomputed so that later records can find them by it, as a batch run would."""
         others = {m for ms in mates.values() for m in ms} - changed
         found = [rv for rv in self.store.get_records(others) if not rv.retracted]
-        if not found:
-            return
-        for rv in person_context(self.store, found)[0]:
+        for rv in self._in_context(found, known):
             self.store.set_match_keys(rv.key, blocking_keys(rv.subject_type, rv.values))
 
+    def _in_context(
+        self, records: Sequence[RecordVersion], known: dict[RecordKey, RecordVersion]
+    ) -> list[RecordVersion]:
+        """The person records with their context (:func:`person_context`), computed once per
+        record version in one run: a record's context comes from the store, not from which
+        other records are being resolved, so the changed records and their housemates, met
+        again in the neighbourhood, are not worked out twice."""
+        missing = [
+            rv for rv in records if (k := known.get(rv.key)) is None or k.version != rv.version
+        ]
+        if missing:
+            known.update((rv.key, rv) for rv in person_context(self.store, missing)[0])
+        return [
+            rv if (ctx := known[rv.key]) is rv else dataclasses.replace(rv, values=ctx.values)
+            for rv in records
+        ]
+
     def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
+        known: dict[RecordKey, RecordVersion] = {}  # records with their context, this run
         if subject_type is SubjectType.PERSON:
             changed, mates = person_context(self.store, changed)
-            self._refresh_housemates(mates, {rv.key for rv in changed})
+            known.update((rv.key, rv) for rv in changed)
+            self._refresh_housemates(mates, {rv.key for rv in changed}, known)
         for rv in changed:
             if rv.retracted and rv.entity_id is not None:
                 self.entities.move(
@@ -247,7 +269,7 @@ class EngineResolver:
         if not records:
             return
         if subject_type is SubjectType.PERSON:
-            records = person_context(self.store, records)[0]
+            records = self._in_context(records, known)
         current = {rv.key: rv.entity_id for rv in records}
         for rv in changed:
             if rv.retracted:
