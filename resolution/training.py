@@ -63,6 +63,20 @@ def random_patterns(
     return out
 
 
+def sample_random_patterns(
+    subject_type: SubjectType,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    seed: int = 1,
+    u_pairs: int = 200_000,
+) -> Counter[Pattern]:
+    """The random pairs :func:`train_model` estimates u from (the same sample for the same
+    seed), for callers that compute them alongside other work."""
+    # no point sampling many more random pairs than a small type has records to pair
+    pairs = min(u_pairs, 50 * len(records))
+    return random_patterns(FEATURES[subject_type], records, pairs, random.Random(seed))
+
+
 def estimate_u(
     features: Sequence[Feature],
     random_pairs: Counter[Pattern],
@@ -197,17 +211,22 @@ def train_model(
     u_pairs: int = 200_000,
     em_pairs: int = 2_000_000,
     pair_patterns: Sequence[Pattern] | None = None,
+    random_pairs: Counter[Pattern] | None = None,
 ) -> MatchModel:
     """Estimate u, m, the prior, term frequencies and thresholds for one subject type.
 
     ``pair_patterns`` are the candidate pairs' comparison patterns when the caller already
-    computed them (batch resolution scores the same pairs afterwards).
+    computed them (batch resolution scores the same pairs afterwards); ``random_pairs`` the
+    :func:`sample_random_patterns` of these records, likewise.
     """
     features = FEATURES[subject_type]
-    rng = random.Random(seed)
     n = len(records)
-    # no point sampling many more random pairs than a small type has records to pair
-    randoms = random_patterns(features, records, min(u_pairs, 50 * n), rng)
+    randoms = (
+        random_pairs
+        if random_pairs is not None
+        else sample_random_patterns(subject_type, records, seed=seed, u_pairs=u_pairs)
+    )
+    rng = random.Random(seed)
     u = estimate_u(features, randoms)
     patterns: Counter[Pattern]
     if pair_patterns is not None:
