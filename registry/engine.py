@@ -12,6 +12,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
@@ -28,6 +29,7 @@ from registry.context import (
 )
 from registry.derived_links import DerivationReport
 from registry.entities import ChangeCounts, EntityManager
+from registry.forked import Forked
 from registry.judgements import Constraints, constraints_for
 from registry.neighbourhood import find_neighbourhood
 from registry.reconcile import reconcile
@@ -46,7 +48,7 @@ from resolution.identity import national_key
 from resolution.lookalikes import LookAlikes
 from resolution.model import MatchModel
 from resolution.scoring import PatternScorer
-from resolution.training import comparison_pattern, train_model
+from resolution.training import comparison_pattern, sample_random_patterns, train_model
 
 MODEL_DIR = "models"
 
@@ -354,6 +356,10 @@ def batch_resolve(
             records = with_anchors(records, targets, anchors)
             records = with_suspects(records)
             phases.lap("context")
+        values = [rv.values for rv in records]
+        sampled = None
+        if retrain and len(records) >= 50:  # u's random pairs, in a child meanwhile
+            sampled = Forked(partial(sample_random_patterns, subject_type, values))
         if progress:
             progress(f"{subject_type.value}: blocking {len(records)} records")
         keyed = [blocking_keys(subject_type, rv.values) for rv in records]
@@ -366,13 +372,15 @@ def batch_resolve(
             comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
         ]
         phases.lap("compare")
-        if retrain and len(records) >= 50 and pairs:
-            if progress:
-                progress(f"{subject_type.value}: training on {len(pairs)} candidate pairs")
-            model = train_model(
-                subject_type, [rv.values for rv in records], pairs, pair_patterns=patterns
-            )
-            models.save(model)
+        if sampled is not None:
+            randoms = sampled.result()
+            if pairs:
+                if progress:
+                    progress(f"{subject_type.value}: training on {len(pairs)} candidate pairs")
+                model = train_model(
+                    subject_type, values, pairs, pair_patterns=patterns, random_pairs=randoms
+                )
+                models.save(model)
             phases.lap("train")
         if progress:
             progress(f"{subject_type.value}: scoring and clustering")

@@ -1,0 +1,46 @@
+"""Work in a forked child gives the answer the parent would, and survives the child dying."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from registry.forked import Forked
+
+PARENT = os.getpid()
+
+
+def _where() -> int:
+    return os.getpid()
+
+
+def _die_in_child() -> str:
+    if os.getpid() != PARENT:
+        os._exit(9)  # as if the kernel killed it for memory
+    return "computed in the parent"
+
+
+def _fail() -> None:
+    raise ValueError("bad input")
+
+
+def test_the_work_runs_in_a_child_and_its_answer_comes_back() -> None:
+    job = Forked(_where)
+    assert job.in_child
+    assert job.result() not in (PARENT, 0)
+
+
+def test_a_dead_child_means_the_parent_does_the_work() -> None:
+    assert Forked(_die_in_child).result() == "computed in the parent"
+
+
+def test_an_error_in_the_work_is_raised_in_the_parent() -> None:
+    with pytest.raises(ValueError, match="bad input"):
+        Forked(_fail).result()
+
+
+def test_without_fork_the_parent_does_the_work() -> None:
+    job = Forked(_where, fork=False)
+    assert not job.in_child
+    assert job.result() == PARENT
