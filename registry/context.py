@@ -229,3 +229,19 @@ def person_context(
     mates = co_residents_from_store(store, keys, rels)
     partnered = partners_from_store(store, records, mates, rels)
     return with_suspects(anchors_from_store(store, partnered, rels)), mates
+
+
+def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:
+    """:func:`person_context` for every person record at once (a batch run): all
+    relationships are read in one pass instead of per record. The relationships, the homes
+    and companies read for it are dropped on return, before the run's heavy phases."""
+    name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
+    rels = list(store.iter_relationships())
+    targets = anchor_targets(rels)
+    tied = {rv.key: rv for rv in store.get_records({t for ts in targets.values() for t in ts})}
+    partners = partner_index(rels)
+    for person, mates in co_residents(rels, tied).items():
+        partners.setdefault(person, set()).update(mates)
+    out = with_partners(records, partners, name_of)
+    anchors = {k: anchor_of(rv) for k, rv in tied.items()}
+    return with_suspects(with_anchors(out, targets, anchors))

@@ -17,16 +17,7 @@ from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
 from registry.collector import collector_paused
-from registry.context import (
-    anchor_of,
-    anchor_targets,
-    co_residents,
-    partner_index,
-    person_context,
-    with_anchors,
-    with_partners,
-    with_suspects,
-)
+from registry.context import batch_person_context, person_context
 from registry.derived_links import DerivationReport
 from registry.entities import ChangeCounts, EntityManager
 from registry.forked import Forked
@@ -48,7 +39,12 @@ from resolution.identity import national_key
 from resolution.lookalikes import LookAlikes
 from resolution.model import MatchModel
 from resolution.scoring import PatternScorer
-from resolution.training import comparison_pattern, sample_random_patterns, train_model
+from resolution.training import (
+    Pattern,
+    comparison_pattern,
+    sample_random_patterns,
+    train_model,
+)
 
 MODEL_DIR = "models"
 
@@ -337,24 +333,15 @@ def batch_resolve(
     for subject_type in SubjectType:
         t0 = time.perf_counter()
         phases = _Phases()
-        records = [rv for rv in store.iter_records(subject_type) if not rv.retracted]
+        records = [
+            rv for rv in store.iter_records(subject_type, with_raw=False) if not rv.retracted
+        ]
         if not records:
             continue
         phases.lap("read")
         stored = {rv.key: rv for rv in records}  # as stored, before context is added
         if subject_type is SubjectType.PERSON:
-            name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
-            rels = list(store.iter_relationships())
-            targets = anchor_targets(rels)
-            wanted = {t for ts in targets.values() for t in ts}
-            tied = {rv.key: rv for rv in store.get_records(wanted)}
-            partners = partner_index(rels)
-            for person, mates in co_residents(rels, tied).items():
-                partners.setdefault(person, set()).update(mates)
-            records = with_partners(records, partners, name_of)
-            anchors = {k: anchor_of(rv) for k, rv in tied.items()}
-            records = with_anchors(records, targets, anchors)
-            records = with_suspects(records)
+            records = batch_person_context(store, records)
             phases.lap("context")
         values = [rv.values for rv in records]
         sampled = None
@@ -365,12 +352,17 @@ def batch_resolve(
         keyed = [blocking_keys(subject_type, rv.values) for rv in records]
         found, blocking = candidate_pairs(enumerate(keyed), max_block)
         pairs = sorted(found)
+        del found
         phases.lap("blocking")
         model = models.get(subject_type)
         features = FEATURES[subject_type]
-        patterns = [
-            comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
-        ]
+        # a few thousand distinct patterns among millions of pairs: one tuple each
+        distinct: dict[Pattern, Pattern] = {}
+        patterns: list[Pattern] = []
+        for i, j in pairs:
+            pattern = comparison_pattern(features, values[i], values[j])
+            patterns.append(distinct.setdefault(pattern, pattern))
+        del distinct
         phases.lap("compare")
         if sampled is not None:
             randoms = sampled.result()
@@ -397,7 +389,7 @@ def batch_resolve(
             )
             phases.lap("write_review")
             store.replace_all_match_keys(
-                subject_type, ((rv.key, k) for rv, k in zip(records, keyed, strict=True))
+                subject_type, [(rv.key, k) for rv, k in zip(records, keyed, strict=True)]
             )
             phases.lap("write_match_keys")
             touched |= entities.flush(

@@ -249,8 +249,12 @@ class Store(abc.ABC):
         """Current, non-retracted records that belong to an entity."""
 
     @abc.abstractmethod
-    def iter_records(self, subject_type: SubjectType | None = None) -> Iterator[RecordVersion]:
-        """All current records (retracted included, flagged), in insertion order."""
+    def iter_records(
+        self, subject_type: SubjectType | None = None, *, with_raw: bool = True
+    ) -> Iterator[RecordVersion]:
+        """All current records (retracted included, flagged), in insertion order.
+        ``with_raw=False`` leaves ``raw`` and ``formats`` empty: a batch run holding a
+        million records compares and survives only their normalised values."""
 
     # -- relationships -----------------------------------------------------------
     @abc.abstractmethod
@@ -387,7 +391,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def replace_all_match_keys(
-        self, subject_type: SubjectType, rows: Iterable[tuple[RecordKey, Sequence[str]]]
+        self, subject_type: SubjectType, rows: Sequence[tuple[RecordKey, Sequence[str]]]
     ) -> None:
         """Rebuild the blocking index of one subject type (batch resolution)."""
 

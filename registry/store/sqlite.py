@@ -26,7 +26,7 @@ from registry.store.base import (
 )
 from registry.store.graph_rows import GraphStore
 from registry.store.sqlite_bulk import SQLiteBulkMembership
-from registry.store.sqlite_common import chunks, dumps, record_id_chunks, utcnow
+from registry.store.sqlite_common import SUBJECT_TYPES, chunks, dumps, record_id_chunks, utcnow
 from registry.store.sqlite_derived import SQLiteDerivedLinks
 from registry.store.sqlite_feed import SQLiteChangeFeed
 from registry.store.sqlite_graph import SQLiteGraphReads
@@ -262,7 +262,7 @@ class SQLiteStore(
         return RecordVersion(
             key=RecordKey(row[0], row[1]),
             version=row[2],
-            subject_type=SubjectType(row[3]),
+            subject_type=SUBJECT_TYPES[row[3]],
             content_hash=row[4],
             raw=doc["raw"],
             values=doc["values"],
@@ -309,7 +309,9 @@ class SQLiteStore(
     def records_of(self, entity_id: str) -> list[RecordVersion]:
         return self.records_of_many([entity_id]).get(entity_id, [])
 
-    def iter_records(self, subject_type: SubjectType | None = None) -> Iterator[RecordVersion]:
+    def iter_records(
+        self, subject_type: SubjectType | None = None, *, with_raw: bool = True
+    ) -> Iterator[RecordVersion]:
         sql = (
             f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
             "JOIN record_versions v ON v.rv = r.rv"
@@ -319,7 +321,10 @@ class SQLiteStore(
             sql += " WHERE r.subject_type = ?"
             params = (subject_type.value,)
         for row in self._conn.execute(sql + " ORDER BY v.rv", params):
-            yield self._rv(row, bool(row[9]), row[10])
+            rv = self._rv(row, bool(row[9]), row[10])
+            if not with_raw:
+                rv.raw, rv.formats = {}, {}
+            yield rv
 
     # -- relationships ---------------------------------------------------------------
     def relationship_hashes(
@@ -470,16 +475,18 @@ class SQLiteStore(
 
     # -- blocking index ---------------------------------------------------------------
     def replace_all_match_keys(
-        self, subject_type: SubjectType, rows: Iterable[tuple[RecordKey, Sequence[str]]]
+        self, subject_type: SubjectType, rows: Sequence[tuple[RecordKey, Sequence[str]]]
     ) -> None:
         conn = self._conn
-        values = [(m, k.source, k.record_id) for k, mkeys in rows for m in dict.fromkeys(mkeys)]
-        rebuild = len(values) >= _REBUILD_INDEXES_AT
+        # streamed into the table: a million records' keys as tuples would take gigabytes
+        values = ((m, k.source, k.record_id) for k, mkeys in rows for m in dict.fromkeys(mkeys))
+        count = sum(len(mkeys) for _, mkeys in rows)  # an upper bound, enough to decide
+        rebuild = count >= _REBUILD_INDEXES_AT
         if rebuild:
             # the rows of other types are indexed again too: worth it only when this type
             # holds at least half of the table
             held = conn.execute("SELECT COUNT(*) FROM match_keys").fetchone()
-            rebuild = len(values) * 2 >= int(held[0])
+            rebuild = count * 2 >= int(held[0])
         if rebuild:
             # a city-sized write: filling the table bare and indexing it afterwards sorts
             # once, where keeping the two indexes up to date costs a random B-tree insert

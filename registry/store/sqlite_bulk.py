@@ -13,9 +13,8 @@ from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion
-from registry.store.sqlite_common import chunks, dumps, record_id_chunks
+from registry.store.sqlite_common import SUBJECT_TYPES, chunks, dumps, record_id_chunks
 
-_SUBJECT_TYPES = {t.value: t for t in SubjectType}
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
 
 
@@ -89,7 +88,7 @@ class SQLiteBulkMembership:
             ):
                 found[RecordKey(source, rid)] = (
                     entity_id,
-                    _SUBJECT_TYPES[subject_type],
+                    SUBJECT_TYPES[subject_type],
                     bool(retracted),
                 )
         return found
@@ -98,7 +97,7 @@ class SQLiteBulkMembership:
         self, match_keys: Sequence[str]
     ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:
         found: dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]] = {}
-        types = _SUBJECT_TYPES
+        types = SUBJECT_TYPES
         for chunk in chunks(list(dict.fromkeys(match_keys)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for mkey, source, rid, entity_id, subject_type, retracted in self._conn.execute(

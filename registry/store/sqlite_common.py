@@ -8,7 +8,11 @@ from typing import Any
 
 import orjson
 
+from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey
+
+# stored type names to the enum without an Enum call per row
+SUBJECT_TYPES = {t.value: t for t in SubjectType}
 
 
 def utcnow() -> str:

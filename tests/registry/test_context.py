@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from registry.context import co_residents_from_store, partners_from_store
+from graph_schema.subject_types import SubjectType
+from registry.context import (
+    batch_person_context,
+    co_residents_from_store,
+    partners_from_store,
+    person_context,
+)
 from registry.demo.codes import make_id_number, parcel_code, unit_code
 from registry.mapping import Mapping
 from registry.service import Registry
 from registry.store.base import RecordKey
 from resolution.blocking import name_key
-from resolution.comparators.relations import PARTNERS_FIELD
+from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 
 P1 = parcel_code("330106", 1, 1, 1)
 
@@ -132,5 +138,32 @@ def test_housemates_are_partners_and_an_earlier_resident_learns_of_a_later_one(
             [f"np:{name_key('马华')}|{name_key('Song Jinfeng')}"]
         )
         assert keys[0] in {k for members in found.values() for k in members}
+    finally:
+        reg.close()
+
+
+def test_a_batch_run_sees_the_context_an_incremental_run_sees(tmp_path: Path) -> None:
+    """Batch runs build every person's context from one pass over all relationships,
+    incremental runs from each record's own: the same records, the same values."""
+    flat = unit_code(P1, 3, 101)
+    born = dt.date(1948, 1, 10)
+    rows = [
+        f"H1,马华,{make_id_number('330106', born, 1)},,{flat}",
+        f"W1,宋金凤,{make_id_number('330106', born, 51)},,{flat}",
+        f"N1,李娜,{make_id_number('330106', born, 71)},,{unit_code(P1, 3, 102)}",
+    ]
+    (tmp_path / "h.csv").write_text("编号,姓名,身份证,出生,房屋编码\n" + "\n".join(rows) + "\n")
+    (tmp_path / "o.csv").write_text(f"编号,权利人,单元号\nBDC1,马华,{flat}\n", encoding="utf-8")
+    reg = Registry(tmp_path / "store")
+    try:
+        # resolved: an incremental run finds flats through the buildings' stored unit keys
+        reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
+        reg.ingest_file(tmp_path / "o.csv", "real_estate", OWNERS)
+        people = [rv for rv in reg.store.iter_records(SubjectType.PERSON, with_raw=False)]
+        batch = {rv.key: rv.values for rv in batch_person_context(reg.store, people)}
+        single = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}
+        assert batch == single
+        assert batch[RecordKey("hukou", "H1")][PARTNERS_FIELD] == ("宋金凤",)
+        assert ANCHORS_FIELD in batch[RecordKey("real_estate", "BDC1:owner")]
     finally:
         reg.close()

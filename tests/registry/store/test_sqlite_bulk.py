@@ -89,3 +89,13 @@ def test_block_members_join_blocks_to_their_subjects(registry: Registry, tmp_pat
     by_key = {k: (e, t, r) for k, e, t, r in found["id:11010519491231002X"]}
     assert by_key == {a1: (subject_of(registry, "hukou", "a1"), SubjectType.PERSON, False)}
     assert {k for k, *_ in found[wanted[1]]} == {a4}
+
+
+def test_records_read_without_raw_keep_their_values(registry: Registry, tmp_path: Path) -> None:
+    ingest_persons(registry, tmp_path, "hukou", ROWS, resolve=False)
+    full = list(registry.store.iter_records(SubjectType.PERSON))
+    lean = list(registry.store.iter_records(SubjectType.PERSON, with_raw=False))
+    assert [(r.key, r.version, r.values, r.problems) for r in lean] == [
+        (r.key, r.version, r.values, r.problems) for r in full
+    ]
+    assert all(r.raw for r in full) and not any(r.raw or r.formats for r in lean)
