@@ -213,9 +213,10 @@ class EngineResolver:
         for rv in self.store.get_records(keys):
             by_type.setdefault(rv.subject_type, []).append(rv)
         # persons last: their context (homes, companies) reads the other types' match keys
+        complete: dict[str, list[RecordVersion]] = {}
         for subject_type in sorted(by_type, key=lambda t: t is SubjectType.PERSON):
-            self._resolve_type(subject_type, by_type[subject_type])
-        touched = self.entities.flush()
+            complete.update(self._resolve_type(subject_type, by_type[subject_type]))
+        touched = self.entities.flush(complete)
         return self.entities.counts.since(before, touched)
 
     def _refresh_housemates(
@@ -248,8 +249,13 @@ class EngineResolver:
             for rv in records
         ]
 
-    def _resolve_type(self, subject_type: SubjectType, changed: Sequence[RecordVersion]) -> None:
+    def _resolve_type(
+        self, subject_type: SubjectType, changed: Sequence[RecordVersion]
+    ) -> dict[str, list[RecordVersion]]:
+        """Re-cluster the neighbourhood of ``changed``; returns the subjects whose records
+        were all read, with those records as stored (their golden values need no re-read)."""
         known: dict[RecordKey, RecordVersion] = {}  # records with their context, this run
+        stored = {rv.key: rv for rv in changed}  # as stored, before context is added
         if subject_type is SubjectType.PERSON:
             changed, mates = person_context(self.store, changed)
             known.update((rv.key, rv) for rv in changed)
@@ -265,7 +271,9 @@ class EngineResolver:
         near = find_neighbourhood(self.store, changed, touched, self.max_block)
         records = near.records
         if not records:
-            return
+            return {}
+        for rv in records:
+            stored.setdefault(rv.key, rv)
         if subject_type is SubjectType.PERSON:
             records = self._in_context(records, known)
         current = {rv.key: rv.entity_id for rv in records}
@@ -283,10 +291,21 @@ class EngineResolver:
             settled=settled,
             subject_ids=near.subject_ids,
         )
-        reconcile(self.entities, subject_type, result.clusters, current, unread=near.unread)
+        placed = reconcile(
+            self.entities, subject_type, result.clusters, current, unread=near.unread
+        )
         self.store.put_review_items(subject_type, review_items(subject_type, result, constraints))
-        for rv in self.store.get_records([rv.key for rv in changed if not rv.retracted]):
-            self.entities.touch(rv.entity_id)
+        subject_of = {k: e for e, members in placed.items() for k in members}
+        for rv in changed:
+            if not rv.retracted:
+                self.entities.touch(subject_of.get(rv.key))
+        # a subject read in part (or that took in one's records) has records no one read
+        return {
+            entity_id: [stored[k] for k in members]
+            for entity_id, members in placed.items()
+            if entity_id not in near.unread
+            and not any(current.get(k) in near.unread for k in members)
+        }
 
 
 class _Phases:
