@@ -5,7 +5,9 @@ The reference machine has two cores and a batch run is one Python process: estim
 candidate pairs produce, so a forked child does it meanwhile. A fork shares the parent's
 records copy-on-write instead of pickling them over; only the (small) result comes back.
 Where fork is not available, or the child dies (out of memory, killed), the work runs in
-the parent instead: the answer is the same, only later.
+the parent instead: the answer is the same, only later. So it does when the machine has
+less memory free than half the parent's resident size: a child writes to the pages of every
+object it touches (reference counts), and those pages are copied.
 """
 
 from __future__ import annotations
@@ -30,6 +32,25 @@ def _run(fn: Callable[[], Any], conn: Connection) -> None:
         conn.close()
 
 
+def _meminfo_kib(path: str, field: str) -> int | None:
+    try:
+        with open(path, encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _room_for_a_child() -> bool:
+    """Free memory (MemAvailable) is at least half this process's resident size; True where
+    the kernel does not say (no /proc)."""
+    available = _meminfo_kib("/proc/meminfo", "MemAvailable:")
+    resident = _meminfo_kib("/proc/self/status", "VmRSS:")
+    return available is None or resident is None or available * 2 >= resident
+
+
 class Forked(Generic[T]):
     """``fn()`` computed in a forked child; :meth:`result` waits for it."""
 
@@ -38,6 +59,8 @@ class Forked(Generic[T]):
         self._conn: Connection | None = None
         self._proc: BaseProcess | None = None
         if not fork or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        if not _room_for_a_child():
             return
         ctx = multiprocessing.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)

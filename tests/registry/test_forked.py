@@ -44,3 +44,18 @@ def test_without_fork_the_parent_does_the_work() -> None:
     job = Forked(_where, fork=False)
     assert not job.in_child
     assert job.result() == PARENT
+
+
+def test_short_of_memory_the_parent_does_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    import registry.forked as forked
+
+    monkeypatch.setattr(forked, "_room_for_a_child", lambda: False)
+    job = Forked(_where)
+    assert not job.in_child
+    assert job.result() == PARENT
+
+
+def test_this_machine_has_room_for_a_small_child() -> None:
+    import registry.forked as forked
+
+    assert forked._room_for_a_child()
