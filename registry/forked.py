@@ -6,8 +6,9 @@ candidate pairs produce, so a forked child does it meanwhile. A fork shares the 
 records copy-on-write instead of pickling them over; only the (small) result comes back.
 Where fork is not available, or the child dies (out of memory, killed), the work runs in
 the parent instead: the answer is the same, only later. So it does when the machine has
-less memory free than half the parent's resident size: a child writes to the pages of every
-object it touches (reference counts), and those pages are copied.
+less memory free than the parent's resident size: a child writes to the pages of every
+object it touches (reference counts), those pages are copied, and the parent goes on
+growing meanwhile.
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ def _meminfo_kib(path: str, field: str) -> int | None:
 
 
 def _room_for_a_child() -> bool:
-    """Free memory (MemAvailable) is at least half this process's resident size; True where
-    the kernel does not say (no /proc)."""
+    """Free memory (MemAvailable) is at least this process's resident size; True where the
+    kernel does not say (no /proc)."""
     available = _meminfo_kib("/proc/meminfo", "MemAvailable:")
     resident = _meminfo_kib("/proc/self/status", "VmRSS:")
-    return available is None or resident is None or available * 2 >= resident
+    return available is None or resident is None or available >= resident
 
 
 class Forked(Generic[T]):
