@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from registry.batch import BatchReport
 from registry.demo import generate_city
-from registry.engine import BatchReport
 from registry.graph.neo4j_conn import Neo4jSettings
 from registry.mapping import Mapping
 from registry.quality import pairwise_scores, read_truth

@@ -1,7 +1,7 @@
 """The seam between the registry and the matching logic.
 
 The registry calls a :class:`Resolver` inside each batch's transaction with the records the
-batch changed; :class:`registry.engine.EngineResolver` is the implementation.
+batch changed; :class:`registry.incremental.EngineResolver` is the implementation.
 """
 
 from __future__ import annotations

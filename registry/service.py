@@ -12,8 +12,9 @@ from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry import exports
+from registry.batch import BatchReport, batch_resolve
 from registry.derived_links import DerivationReport, refresh_derived_links
-from registry.engine import BatchReport, EngineResolver, ModelSet, batch_resolve
+from registry.engine import ModelSet
 from registry.entities import ChangeCounts, EntityManager
 from registry.explain import how, why
 from registry.graph.base import GraphBackend, GraphUnavailable
@@ -21,6 +22,7 @@ from registry.graph.embedded import EmbeddedGraph
 from registry.graph.neo4j_backend import Neo4jGraph
 from registry.graph.neo4j_conn import Neo4jSettings
 from registry.graph.sync import Neo4jProjector, SyncReport
+from registry.incremental import EngineResolver
 from registry.ingest import Ingestor, IngestReport
 from registry.judgement_io import export_lines, import_lines
 from registry.judgements import KINDS

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from graph_schema.subject_types import SubjectType
-from registry.engine import EngineResolver
 from registry.entities import EntityManager
+from registry.incremental import EngineResolver
 from registry.judgements import KINDS, constraints_for
 from registry.store.base import (
     Decision,

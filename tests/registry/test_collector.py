@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import registry.batch as batch
 import registry.engine as engine
+import registry.incremental as incremental
 from registry.collector import collector_paused
 from registry.service import Registry
 from tests.registry.conftest import ingest_persons
@@ -46,7 +48,8 @@ def test_incremental_and_batch_resolution_run_with_the_collector_paused(
         seen.append(gc.isenabled())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "cluster_records", spy)
+    monkeypatch.setattr(incremental, "cluster_records", spy)
+    monkeypatch.setattr(batch, "cluster_records", spy)
     ingest_persons(registry, tmp_path, "hukou", ROWS)  # incremental
     registry.resolve()  # batch
     assert seen and not any(seen)

@@ -1,0 +1,155 @@
+"""Batch resolution (``registry resolve``): re-estimate the models, rescore every candidate
+pair and re-cluster everything in one pass, ids kept stable by
+:func:`registry.reconcile.reconcile`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from graph_schema.subject_types import SubjectType
+from registry.collector import collector_paused
+from registry.context import batch_person_context
+from registry.derived_links import DerivationReport
+from registry.engine import ModelSet, cluster_records
+from registry.entities import ChangeCounts, EntityManager
+from registry.forked import Forked
+from registry.judgements import constraints_for
+from registry.reconcile import reconcile
+from registry.review_items import review_items
+from registry.store.base import Store
+from resolution.blocking import DEFAULT_MAX_BLOCK, blocking_keys, candidate_pairs
+from resolution.comparators.features import FEATURES
+from resolution.training import (
+    Pattern,
+    comparison_pattern,
+    sample_random_patterns,
+    train_model,
+)
+
+
+class _Phases:
+    """Wall time per phase of one subject type's batch run (reported, so a slow run says
+    where its time went)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = round(now - self._last, 2)
+        self._last = now
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What ``registry resolve`` did, per subject type."""
+
+    per_type: dict[str, dict[str, object]] = field(default_factory=dict)
+    changes: ChangeCounts = field(default_factory=ChangeCounts)
+    seconds: float = 0.0
+    derived: DerivationReport | None = None  # links to places derived afterwards
+
+
+@collector_paused()
+def batch_resolve(
+    store: Store,
+    entities: EntityManager,
+    models: ModelSet,
+    *,
+    retrain: bool = True,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    progress: Callable[[str], None] | None = None,
+) -> BatchReport:
+    """Re-estimate the models, rescore every candidate pair and re-cluster everything."""
+    started = time.perf_counter()
+    report = BatchReport()
+    before = ChangeCounts()
+    before.add(entities.counts)
+    all_constraints = constraints_for(store)
+    touched: set[str] = set()
+    for subject_type in SubjectType:
+        t0 = time.perf_counter()
+        phases = _Phases()
+        records = [
+            rv for rv in store.iter_records(subject_type, with_raw=False) if not rv.retracted
+        ]
+        if not records:
+            continue
+        phases.lap("read")
+        stored = {rv.key: rv for rv in records}  # as stored, before context is added
+        if subject_type is SubjectType.PERSON:
+            records = batch_person_context(store, records)
+            phases.lap("context")
+        values = [rv.values for rv in records]
+        sampled = None
+        if retrain and len(records) >= 50:  # u's random pairs, in a child meanwhile
+            sampled = Forked(partial(sample_random_patterns, subject_type, values))
+        if progress:
+            progress(f"{subject_type.value}: blocking {len(records)} records")
+        keyed = [blocking_keys(subject_type, rv.values) for rv in records]
+        found, blocking = candidate_pairs(enumerate(keyed), max_block)
+        pairs = sorted(found)
+        del found
+        phases.lap("blocking")
+        model = models.get(subject_type)
+        features = FEATURES[subject_type]
+        # a few thousand distinct patterns among millions of pairs: one tuple each
+        distinct: dict[Pattern, Pattern] = {}
+        patterns: list[Pattern] = []
+        for i, j in pairs:
+            pattern = comparison_pattern(features, values[i], values[j])
+            patterns.append(distinct.setdefault(pattern, pattern))
+        del distinct
+        phases.lap("compare")
+        if sampled is not None:
+            randoms = sampled.result()
+            if pairs:
+                if progress:
+                    progress(f"{subject_type.value}: training on {len(pairs)} candidate pairs")
+                model = train_model(
+                    subject_type, values, pairs, pair_patterns=patterns, random_pairs=randoms
+                )
+                models.save(model)
+            phases.lap("train")
+        if progress:
+            progress(f"{subject_type.value}: scoring and clustering")
+        result = cluster_records(
+            subject_type, records, model, all_constraints, pairs=pairs, patterns=patterns
+        )
+        phases.lap("cluster")
+        current = {rv.key: rv.entity_id for rv in records}
+        with store.transaction():
+            placed = reconcile(entities, subject_type, result.clusters, current, reason="batch")
+            phases.lap("write_membership")
+            store.put_review_items(
+                subject_type, review_items(subject_type, result, all_constraints), replace=True
+            )
+            phases.lap("write_review")
+            store.replace_all_match_keys(
+                subject_type, [(rv.key, k) for rv, k in zip(records, keyed, strict=True)]
+            )
+            phases.lap("write_match_keys")
+            touched |= entities.flush(
+                {eid: [stored[k] for k in keys] for eid, keys in placed.items()}
+            )
+            phases.lap("write_golden")
+        phases.lap("commit")
+        report.per_type[subject_type.value] = {
+            "records": len(records),
+            "candidate_pairs": len(pairs),
+            "oversize_blocks_skipped": blocking.oversize_blocks,
+            "records_in_skipped_blocks": blocking.oversize_records,
+            "clusters": len(result.clusters),
+            "review_pairs": len(result.review),
+            "conflicts": len(result.conflicts),
+            "link_threshold": round(model.link_threshold, 2),
+            "seconds": round(time.perf_counter() - t0, 2),
+            "phases": phases.seconds,
+        }
+    report.changes = entities.counts.since(before, touched)
+    report.seconds = time.perf_counter() - started
+    return report

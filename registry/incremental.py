@@ -1,0 +1,138 @@
+"""Incremental resolution: re-cluster only what a changed record touches.
+
+Its current subject and the subjects of the records it shares a blocking key with
+(:mod:`registry.neighbourhood`) are scored and clustered by the same
+:func:`registry.engine.cluster_records` as a batch run, and handed to the same
+:func:`registry.reconcile.reconcile`, so ids stay stable and the two paths agree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from graph_schema.subject_types import SubjectType
+from registry.collector import collector_paused
+from registry.context import person_context
+from registry.engine import ModelSet, cluster_records
+from registry.entities import ChangeCounts, EntityManager
+from registry.judgements import constraints_for
+from registry.neighbourhood import find_neighbourhood
+from registry.reconcile import reconcile
+from registry.review_items import review_items
+from registry.store.base import RecordKey, RecordVersion, Store
+from resolution.blocking import blocking_keys
+
+
+class EngineResolver:
+    """Incremental resolution: re-cluster the neighbourhood of each changed record."""
+
+    def __init__(
+        self, store: Store, entities: EntityManager, models: ModelSet, max_block: int = 300
+    ) -> None:
+        self.store = store
+        self.entities = entities
+        self.models = models
+        self.max_block = max_block
+
+    @collector_paused()
+    def resolve(self, keys: Sequence[RecordKey]) -> ChangeCounts:
+        before = ChangeCounts()
+        before.add(self.entities.counts)
+        by_type: dict[SubjectType, list[RecordVersion]] = {}
+        for rv in self.store.get_records(keys):
+            by_type.setdefault(rv.subject_type, []).append(rv)
+        # persons last: their context (homes, companies) reads the other types' match keys
+        complete: dict[str, list[RecordVersion]] = {}
+        for subject_type in sorted(by_type, key=lambda t: t is SubjectType.PERSON):
+            complete.update(self._resolve_type(subject_type, by_type[subject_type]))
+        touched = self.entities.flush(complete)
+        return self.entities.counts.since(before, touched)
+
+    def _refresh_housemates(
+        self,
+        mates: Mapping[RecordKey, set[RecordKey]],
+        changed: set[RecordKey],
+        known: dict[RecordKey, RecordVersion],
+    ) -> None:
+        """A new resident is context for those already in the flat: their blocking keys are
+        recomputed so that later records can find them by it, as a batch run would."""
+        others = {m for ms in mates.values() for m in ms} - changed
+        found = [rv for rv in self.store.get_records(others) if not rv.retracted]
+        for rv in self._in_context(found, known):
+            self.store.set_match_keys(rv.key, blocking_keys(rv.subject_type, rv.values))
+
+    def _in_context(
+        self, records: Sequence[RecordVersion], known: dict[RecordKey, RecordVersion]
+    ) -> list[RecordVersion]:
+        """The person records with their context (:func:`person_context`), computed once per
+        record version in one run: a record's context comes from the store, not from which
+        other records are being resolved, so the changed records and their housemates, met
+        again in the neighbourhood, are not worked out twice."""
+        missing = [
+            rv for rv in records if (k := known.get(rv.key)) is None or k.version != rv.version
+        ]
+        if missing:
+            known.update((rv.key, rv) for rv in person_context(self.store, missing)[0])
+        return [
+            rv if (ctx := known[rv.key]) is rv else dataclasses.replace(rv, values=ctx.values)
+            for rv in records
+        ]
+
+    def _resolve_type(
+        self, subject_type: SubjectType, changed: Sequence[RecordVersion]
+    ) -> dict[str, list[RecordVersion]]:
+        """Re-cluster the neighbourhood of ``changed``; returns the subjects whose records
+        were all read, with those records as stored (their golden values need no re-read)."""
+        known: dict[RecordKey, RecordVersion] = {}  # records with their context, this run
+        stored = {rv.key: rv for rv in changed}  # as stored, before context is added
+        if subject_type is SubjectType.PERSON:
+            changed, mates = person_context(self.store, changed)
+            known.update((rv.key, rv) for rv in changed)
+            self._refresh_housemates(mates, {rv.key for rv in changed}, known)
+        for rv in changed:
+            if rv.retracted and rv.entity_id is not None:
+                self.entities.move(
+                    rv.key, None, subject_type, previous=rv.entity_id, reason="retracted"
+                )
+        touched = {
+            self.entities.resolve_id(rv.entity_id) or rv.entity_id for rv in changed if rv.entity_id
+        }
+        near = find_neighbourhood(self.store, changed, touched, self.max_block)
+        records = near.records
+        if not records:
+            return {}
+        for rv in records:
+            stored.setdefault(rv.key, rv)
+        if subject_type is SubjectType.PERSON:
+            records = self._in_context(records, known)
+        current = {rv.key: rv.entity_id for rv in records}
+        for rv in changed:
+            if rv.retracted:
+                current.pop(rv.key, None)
+        settled = {k: sid for k, sid in current.items() if sid is not None and sid not in touched}
+        constraints = constraints_for(self.store, current)
+        result = cluster_records(
+            subject_type,
+            records,
+            self.models.get(subject_type),
+            constraints,
+            max_block=self.max_block,
+            settled=settled,
+            subject_ids=near.subject_ids,
+        )
+        placed = reconcile(
+            self.entities, subject_type, result.clusters, current, unread=near.unread
+        )
+        self.store.put_review_items(subject_type, review_items(subject_type, result, constraints))
+        subject_of = {k: e for e, members in placed.items() for k in members}
+        for rv in changed:
+            if not rv.retracted:
+                self.entities.touch(subject_of.get(rv.key))
+        # a subject read in part (or that took in one's records) has records no one read
+        return {
+            entity_id: [stored[k] for k in members]
+            for entity_id, members in placed.items()
+            if entity_id not in near.unread
+            and not any(current.get(k) in near.unread for k in members)
+        }
