@@ -58,6 +58,11 @@ def owned_rows(path: Path, mapping: Mapping, part: int, parts: int) -> Iterator[
     return read_csv(path, select)
 
 
+# a worker waits for its siblings' write transactions: with resolution on, one batch into a
+# store of a million subjects can hold the writer's lock for longer than a push is asked to
+# wait (the store's default), and a worker giving up would abort the whole file
+WORKER_BUSY_TIMEOUT_MS = 30 * 60 * 1000
+
 _progress: Any = None
 
 
@@ -83,14 +88,14 @@ def _run_part(
         # which is most of a second of its start
         from registry.store.sqlite import SQLiteStore
 
-        store = SQLiteStore(Path(directory))
+        store = SQLiteStore(Path(directory), busy_timeout_ms=WORKER_BUSY_TIMEOUT_MS)
         try:
             return Ingestor(store, source, mapping, origin=origin).ingest(items, _progress.put)
         finally:
             store.close()
     from registry.service import Registry
 
-    reg = Registry(Path(directory))
+    reg = Registry(Path(directory), busy_timeout_ms=WORKER_BUSY_TIMEOUT_MS)
     try:
         ingestor = Ingestor(reg.store, source, mapping, reg.resolver, origin=origin)
         return ingestor.ingest(items, _progress.put)

@@ -34,7 +34,7 @@ from registry.readers import RowItem, UnreadableFile, csv_header, file_format, r
 from registry.search import SearchHit, search
 from registry.stewardship import Stewardship
 from registry.store.base import Event, Judgement, RecordKey, RecordVersion
-from registry.store.sqlite import SQLiteStore
+from registry.store.sqlite import BUSY_TIMEOUT_MS, SQLiteStore
 from registry.survivorship import SurvivorshipRules
 
 DEFAULT_STORE = "registry-data"
@@ -66,9 +66,10 @@ class Registry:
         neo4j: Neo4jSettings | None = None,
         graph_sync_interval: float = GRAPH_SYNC_INTERVAL,
         auto_graph_sync: bool = True,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> None:
         self.directory = Path(directory) if directory is not None else default_store_dir()
-        self.store = SQLiteStore(self.directory)
+        self.store = SQLiteStore(self.directory, busy_timeout_ms=busy_timeout_ms)
         self.rules = SurvivorshipRules.for_store(self.directory)
         self.entities = EntityManager(self.store, self.rules)
         self.models = ModelSet(self.directory)

@@ -37,6 +37,11 @@ from registry.store.sqlite_search import SQLiteSearchIndex
 
 SCHEMA_VERSION = "1"
 
+# how long a writer waits for another's transaction before "database is locked": long
+# enough for a push behind an ingest batch; ingest workers, whose siblings' batches are
+# theirs to wait for, are given longer (registry/parallel_ingest.py)
+BUSY_TIMEOUT_MS = 30_000
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS record_versions(
@@ -119,8 +124,9 @@ class SQLiteStore(
 ):
     """SQLite implementation of :class:`Store`; one connection per thread."""
 
-    def __init__(self, directory: Path | str) -> None:
+    def __init__(self, directory: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.directory = Path(directory)
+        self.busy_timeout_ms = busy_timeout_ms
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / "registry.sqlite3"
         self._local = threading.local()
@@ -138,7 +144,7 @@ class SQLiteStore(
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA cache_size=-200000")
             conn.execute("PRAGMA temp_store=MEMORY")
             # reads through a memory map: no read() syscall and copy per page on the hot

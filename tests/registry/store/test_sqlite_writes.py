@@ -93,3 +93,18 @@ def test_a_killed_writer_never_blocks_the_store(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_store_waits_as_long_as_it_is_told_for_the_writer_lock(tmp_path: Path) -> None:
+    from registry.parallel_ingest import WORKER_BUSY_TIMEOUT_MS
+    from registry.store.sqlite import BUSY_TIMEOUT_MS
+
+    default = SQLiteStore(tmp_path)
+    worker = SQLiteStore(tmp_path, busy_timeout_ms=WORKER_BUSY_TIMEOUT_MS)
+    try:
+        assert default._conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+        assert worker._conn.execute("PRAGMA busy_timeout").fetchone()[0] == WORKER_BUSY_TIMEOUT_MS
+        assert WORKER_BUSY_TIMEOUT_MS > BUSY_TIMEOUT_MS
+    finally:
+        default.close()
+        worker.close()
