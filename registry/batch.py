@@ -5,9 +5,10 @@ pair and re-cluster everything in one pass, ids kept stable by
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.collector import collector_paused
@@ -20,7 +21,7 @@ from registry.judgements import constraints_for
 from registry.reconcile import reconcile
 from registry.review_items import review_items
 from registry.store.base import Store
-from resolution.blocking import DEFAULT_MAX_BLOCK, blocking_keys, candidate_pairs
+from resolution.blocking import DEFAULT_MAX_BLOCK, BlockingReport, blocking_keys, candidate_pairs
 from resolution.comparators.features import FEATURES
 from resolution.training import (
     Pattern,
@@ -42,6 +43,30 @@ class _Phases:
         now = time.perf_counter()
         self.seconds[phase] = round(now - self._last, 2)
         self._last = now
+
+
+def _candidates(
+    subject_type: SubjectType,
+    values: Sequence[Mapping[str, Any]],
+    max_block: int,
+    phases: _Phases,
+) -> tuple[list[list[str]], list[tuple[int, int]], BlockingReport, list[Pattern]]:
+    """Every record's blocking keys, the candidate pairs they give, and each pair's
+    comparison pattern."""
+    keyed = [blocking_keys(subject_type, v) for v in values]
+    found, blocking = candidate_pairs(enumerate(keyed), max_block)
+    pairs = sorted(found)
+    del found
+    phases.lap("blocking")
+    features = FEATURES[subject_type]
+    # a few thousand distinct patterns among millions of pairs: one tuple each
+    distinct: dict[Pattern, Pattern] = {}
+    patterns: list[Pattern] = []
+    for i, j in pairs:
+        pattern = comparison_pattern(features, values[i], values[j])
+        patterns.append(distinct.setdefault(pattern, pattern))
+    phases.lap("compare")
+    return keyed, pairs, blocking, patterns
 
 
 @dataclass(slots=True)
@@ -85,28 +110,24 @@ def batch_resolve(
             records = batch_person_context(store, records)
             phases.lap("context")
         values = [rv.values for rv in records]
-        sampled = None
-        if retrain and len(records) >= 50:  # u's random pairs, in a child meanwhile
-            sampled = Forked(partial(sample_random_patterns, subject_type, values))
-        if progress:
-            progress(f"{subject_type.value}: blocking {len(records)} records")
-        keyed = [blocking_keys(subject_type, rv.values) for rv in records]
-        found, blocking = candidate_pairs(enumerate(keyed), max_block)
-        pairs = sorted(found)
-        del found
-        phases.lap("blocking")
         model = models.get(subject_type)
-        features = FEATURES[subject_type]
-        # a few thousand distinct patterns among millions of pairs: one tuple each
-        distinct: dict[Pattern, Pattern] = {}
-        patterns: list[Pattern] = []
-        for i, j in pairs:
-            pattern = comparison_pattern(features, values[i], values[j])
-            patterns.append(distinct.setdefault(pattern, pattern))
-        del distinct
-        phases.lap("compare")
-        if sampled is not None:
-            randoms = sampled.result()
+        randoms = None
+        # u's random pairs are sampled in a child while this process blocks and compares
+        sampled = (
+            Forked(partial(sample_random_patterns, subject_type, values))
+            if retrain and len(records) >= 50
+            else None
+        )
+        try:
+            if progress:
+                progress(f"{subject_type.value}: blocking {len(records)} records")
+            keyed, pairs, blocking, patterns = _candidates(subject_type, values, max_block, phases)
+            if sampled is not None:
+                randoms = sampled.result()
+        finally:
+            if sampled is not None:
+                sampled.close()
+        if randoms is not None:
             if pairs:
                 if progress:
                     progress(f"{subject_type.value}: training on {len(pairs)} candidate pairs")

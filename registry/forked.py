@@ -80,6 +80,17 @@ class Forked(Generic[T]):
         """Whether the work is running in a child (else :meth:`result` computes it)."""
         return self._proc is not None
 
+    def close(self) -> None:
+        """Stop the child if it is still working (the parent no longer wants its answer)."""
+        conn, proc = self._conn, self._proc
+        self._conn = self._proc = None
+        if proc is not None:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+        if conn is not None:
+            conn.close()
+
     def result(self) -> T:
         """The child's answer, or ``fn()`` computed here if there was no child or it failed."""
         conn, proc = self._conn, self._proc

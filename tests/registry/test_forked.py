@@ -59,3 +59,21 @@ def test_this_machine_has_room_for_a_small_child() -> None:
     import registry.forked as forked
 
     assert forked._room_for_a_child()
+
+
+def _slow() -> int:
+    import time
+
+    time.sleep(60)
+    return 1
+
+
+def test_close_stops_a_child_whose_answer_is_no_longer_wanted() -> None:
+    import time
+
+    job = Forked(_slow)
+    assert job.in_child
+    started = time.monotonic()
+    job.close()
+    assert time.monotonic() - started < 10
+    assert not job.in_child
