@@ -31,6 +31,7 @@ from resolution.identity import NATIONAL_FIELDS, national_key
 # its records that share blocks with the change
 PARTIAL_ABOVE = 12
 PARTIAL_READ = 6
+CHAINED_READ = 5  # members read of a block keyed by a national identifier
 
 
 @dataclass(slots=True)
@@ -61,12 +62,14 @@ def find_neighbourhood(
         wanted.update(mkeys)
     shared: Counter[RecordKey] = Counter()  # blocks each candidate shares with the change
     subject_of: dict[RecordKey, str] = {}
-    for mkey, members in store.block_members(sorted(wanted)).items():
+    chained = sorted(k for k in wanted if k.startswith(CHAINED_PREFIXES))
+    blocks = store.block_members(sorted(wanted.difference(chained)))
+    # a national identifier's block is one subject's records (a building's hundred units
+    # share its code): a few of them bring in the whole subject
+    blocks.update(store.block_members(chained, limit=CHAINED_READ))
+    for members in blocks.values():
         if len(members) > max_block:
-            if not mkey.startswith(CHAINED_PREFIXES):
-                continue
-            # one subject's records: a few of them bring in the whole subject
-            members = members[:5]
+            continue
         for key, entity_id, other_type, retracted in members:
             if not retracted and entity_id is not None and other_type is subject_type:
                 shared[key] += 1

@@ -339,12 +339,14 @@ class Store(abc.ABC):
         }
 
     def block_members(
-        self, match_keys: Sequence[str]
+        self, match_keys: Sequence[str], limit: int | None = None
     ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:
         """:meth:`records_by_match_keys` with each member's :meth:`record_subjects` entry, in
         one read: an incremental change meets thousands of block members, most of them in a
-        few large subjects."""
+        few large subjects. ``limit``: at most that many members of each block (any)."""
         blocks = self.records_by_match_keys(match_keys)
+        if limit is not None:
+            blocks = {mkey: keys[:limit] for mkey, keys in blocks.items()}
         subjects = self.record_subjects({k for ks in blocks.values() for k in ks})
         return {
             mkey: [(k, *subjects[k]) for k in keys if k in subjects]

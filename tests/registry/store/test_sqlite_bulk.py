@@ -89,6 +89,14 @@ def test_block_members_join_blocks_to_their_subjects(registry: Registry, tmp_pat
     by_key = {k: (e, t, r) for k, e, t, r in found["id:11010519491231002X"]}
     assert by_key == {a1: (subject_of(registry, "hukou", "a1"), SubjectType.PERSON, False)}
     assert {k for k, *_ in found[wanted[1]]} == {a4}
+    # with a limit, at most that many members of each block, read from the same blocks
+    ingest_persons(registry, tmp_path, "civil", ["c1,张伟,11010519491231002X,13800000009"])
+    both = store.block_members(["id:11010519491231002X"])["id:11010519491231002X"]
+    one = store.block_members(["id:11010519491231002X", "no-such-key"], limit=1)
+    assert len(both) == 2 and set(one) == {"id:11010519491231002X"}
+    assert len(one["id:11010519491231002X"]) == 1 and one["id:11010519491231002X"][0] in both
+    default = Store.block_members(store, ["id:11010519491231002X"], limit=1)
+    assert len(default["id:11010519491231002X"]) == 1
 
 
 def test_records_read_without_raw_keep_their_values(registry: Registry, tmp_path: Path) -> None:
