@@ -121,9 +121,8 @@ def cluster_records(
     blocking = BlockingReport()
     if pairs is None:
         keyed = ((i, blocking_keys(subject_type, rv.values)) for i, rv in enumerate(records))
-        found, blocking = candidate_pairs(keyed, max_block)
-        if settled:
-            found = {(i, j) for i, j in found if keys[i] not in settled or keys[j] not in settled}
+        active = {i for i, k in enumerate(keys) if k not in settled} if settled else None
+        found, blocking = candidate_pairs(keyed, max_block, involving=active)
         pairs = sorted(found)
     links: list[Link[RecordKey]] = []
     review: list[tuple[RecordKey, RecordKey, float]] = []

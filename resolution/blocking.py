@@ -9,7 +9,7 @@ skipped and counted, and the other keys of their records still find true matches
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -164,13 +164,19 @@ CHAINED_PREFIXES = (*DECISIVE_PREFIXES, "x:")
 
 
 def candidate_pairs(
-    keyed: Iterable[tuple[int, Iterable[str]]], max_block: int = DEFAULT_MAX_BLOCK
+    keyed: Iterable[tuple[int, Iterable[str]]],
+    max_block: int = DEFAULT_MAX_BLOCK,
+    involving: Container[int] | None = None,
 ) -> tuple[set[tuple[int, int]], BlockingReport]:
     """All pairs ``(i, j), i < j`` sharing at least one key of at most ``max_block`` members
-    (oversize blocks of national identifiers are chained instead of skipped)."""
+    (oversize blocks of national identifiers are chained instead of skipped).
+
+    ``involving``: only the pairs with at least one of these records (an incremental run
+    scores nothing between the subjects a change did not touch); blocks are enumerated from
+    those records instead of in full, the same pairs as filtering afterwards."""
     blocks: dict[str, list[int]] = {}
     for idx, keys in keyed:
-        for k in keys:
+        for k in dict.fromkeys(keys):  # a key listed twice must not pair a record with itself
             blocks.setdefault(k, []).append(idx)
     report = BlockingReport(keys=len(blocks))
     pairs: set[tuple[int, int]] = set()
@@ -180,11 +186,14 @@ def candidate_pairs(
             continue
         if key.startswith(CHAINED_PREFIXES):
             members.sort()
-            first = members[0]
-            pairs.update((first, other) for other in members[1:])
+            anchors = [members[0]]
             if not key.startswith(DECISIVE_PREFIXES) and n > 2:
-                second = members[1]  # a second anchor: the first record may be the odd one
-                pairs.update((second, other) for other in members[2:])
+                anchors.append(members[1])  # a second anchor: the first may be the odd one
+            for at, anchor in enumerate(anchors, start=1):
+                others = members[at:]
+                if involving is not None and anchor not in involving:
+                    others = [o for o in others if o in involving]
+                pairs.update((anchor, other) for other in others)
             continue
         if n > max_block:
             report.oversize_blocks += 1
@@ -193,6 +202,11 @@ def candidate_pairs(
             continue
         report.blocks_compared += 1
         members.sort()
+        if involving is not None:
+            for ma in members:
+                if ma in involving:
+                    pairs.update((ma, mb) if ma < mb else (mb, ma) for mb in members if mb != ma)
+            continue
         for a in range(n):
             ma = members[a]
             for b in range(a + 1, n):

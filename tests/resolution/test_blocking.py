@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from graph_schema.subject_types import SubjectType as T
 from resolution.blocking import DEFAULT_MAX_BLOCK, blocking_keys, candidate_pairs
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
@@ -42,3 +45,27 @@ def test_identifier_blocks_are_chained_not_skipped() -> None:
     scheme, report = candidate_pairs((i, ["x:si_unit:DW1"]) for i in range(n))
     assert scheme == {(0, j) for j in range(1, n)} | {(1, j) for j in range(2, n)}
     assert report.oversize_blocks == 0
+
+
+_KEYS = st.sampled_from(["id:1", "bp:2", "x:3", "nb:4", "nb:5", "ad:6", "ph:7"])
+
+
+@given(
+    keyed=st.lists(st.lists(_KEYS, max_size=4), max_size=30),
+    involving=st.sets(st.integers(0, 29)),
+    max_block=st.integers(2, 12),
+)
+def test_pairs_involving_some_records_are_the_full_pairs_filtered(
+    keyed: list[list[str]], involving: set[int], max_block: int
+) -> None:
+    """What an incremental run asks for (pairs touching its changed subjects) is exactly the
+    full candidate set filtered, oversize reports included."""
+    full, report = candidate_pairs(enumerate(keyed), max_block)
+    some, some_report = candidate_pairs(enumerate(keyed), max_block, involving=involving)
+    assert some == {(i, j) for i, j in full if i in involving or j in involving}
+    assert some_report.oversize_blocks == report.oversize_blocks
+
+
+def test_a_key_listed_twice_does_not_pair_a_record_with_itself() -> None:
+    pairs, _ = candidate_pairs(enumerate([["id:1", "id:1"], ["nb:2", "nb:2"], ["nb:2"]]))
+    assert pairs == {(1, 2)}
