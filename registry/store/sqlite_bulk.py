@@ -7,25 +7,20 @@ statement per chunk; mixed into :class:`registry.store.sqlite.SQLiteStore`.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion
-from registry.store.sqlite_common import SUBJECT_TYPES, chunks, dumps, record_id_chunks
+from registry.store.sqlite_common import SUBJECT_TYPES, SQLiteMixin, chunks, dumps, record_id_chunks
 
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
 
 
-class SQLiteBulkMembership:
+class SQLiteBulkMembership(SQLiteMixin):
     """Bulk entity and membership statements over the registry's connection."""
 
     _RV_COLS: str  # provided by SQLiteStore
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def _rv(
         self, row: Sequence[Any], retracted: bool = False, entity: str | None = None

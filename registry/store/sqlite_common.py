@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,15 @@ from registry.store.base import RecordKey
 
 # stored type names to the enum without an Enum call per row
 SUBJECT_TYPES = {t.value: t for t in SubjectType}
+
+
+class SQLiteMixin:
+    """Base of the store's mixins: they read and write through the connection that
+    :class:`registry.store.sqlite.SQLiteStore` provides (per thread)."""
+
+    @property
+    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
+        raise NotImplementedError
 
 
 def utcnow() -> str:

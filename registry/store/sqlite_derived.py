@@ -9,11 +9,11 @@ is not read; the next run re-derives it for the survivor.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from registry.store.graph_rows import EdgeRow
+from registry.store.sqlite_common import SQLiteMixin
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS derived_links(
@@ -40,12 +40,8 @@ def _edge(row: Sequence[Any]) -> EdgeRow:
     return EdgeRow(row[0], row[1], row[2], f"derived:{method}", row[1], row[2], attrs)
 
 
-class SQLiteDerivedLinks:
+class SQLiteDerivedLinks(SQLiteMixin):
     """The derived-links table over the registry's connection; mixed into SQLiteStore."""
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def _ensure_derived_schema(self) -> None:
         self._conn.executescript(_SCHEMA)

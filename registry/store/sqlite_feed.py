@@ -5,20 +5,15 @@ History (``--as-of``), the graph projection and departments' ``/v1/changes`` all
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from registry.store.base import Event
-from registry.store.sqlite_common import dumps, utcnow
+from registry.store.sqlite_common import SQLiteMixin, dumps, utcnow
 
 
-class SQLiteChangeFeed:
+class SQLiteChangeFeed(SQLiteMixin):
     """The change feed over the registry's connection. Mixed into SQLiteStore."""
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def append_event(
         self, kind: str, entity_id: str | None, subject_type: str | None, payload: dict[str, Any]

@@ -7,7 +7,6 @@ a subject's edges cost a few index lookups whatever the size of the city.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -16,7 +15,7 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey
 from registry.store.graph_rows import EdgeRow, GraphReads, RecordStub
-from registry.store.sqlite_common import chunks
+from registry.store.sqlite_common import SQLiteMixin, chunks
 
 _EDGE_SELECT = (
     "SELECT rel.type, rf.entity_id, rt.entity_id, rel.source, rel.from_record_id, "
@@ -40,12 +39,8 @@ def _edge(row: Sequence[Any]) -> EdgeRow:
     return EdgeRow(row[0], row[1], row[2], row[3], row[4], row[5], attrs)
 
 
-class SQLiteGraphReads(GraphReads):
+class SQLiteGraphReads(SQLiteMixin, GraphReads):
     """Graph reads over the registry's own tables; mixed into ``SQLiteStore``."""
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def record_subjects(
         self, keys: Iterable[RecordKey]

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from registry.store.base import Judgement, RecordKey
-from registry.store.sqlite_common import record_id_chunks, utcnow
+from registry.store.sqlite_common import SQLiteMixin, record_id_chunks, utcnow
 
 
-class SQLiteJudgements:
+class SQLiteJudgements(SQLiteMixin):
     """The judgements log over the registry's connection. Mixed into SQLiteStore."""
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def append_judgement(self, j: Judgement) -> int:
         cur = self._conn.execute(

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from registry.store.base import QuarantineEntry
-from registry.store.sqlite_common import dumps, utcnow
+from registry.store.sqlite_common import SQLiteMixin, dumps, utcnow
 
 
-class SQLiteQuarantine:
+class SQLiteQuarantine(SQLiteMixin):
     """The quarantine over the registry's connection. Mixed into SQLiteStore."""
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def quarantine(self, entry: QuarantineEntry) -> int:
         cur = self._conn.execute(

@@ -10,7 +10,6 @@ priorities are migrated on open (their ``review_items`` rows are copied, then dr
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ import orjson
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Decision, RecordKey, ReviewFilter, ReviewItem
-from registry.store.sqlite_common import utcnow
+from registry.store.sqlite_common import SQLiteMixin, utcnow
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_queue(
@@ -98,12 +97,8 @@ def _where(f: ReviewFilter) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-class SQLiteReviewStore:
+class SQLiteReviewStore(SQLiteMixin):
     """Review queue and decision log over the registry's connection; mixed into SQLiteStore."""
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def _ensure_review_schema(self) -> None:
         conn = self._conn

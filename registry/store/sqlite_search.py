@@ -16,6 +16,8 @@ from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from registry.store.sqlite_common import SQLiteMixin
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_keys("
     " skey TEXT NOT NULL, rv INTEGER NOT NULL, subject_type TEXT NOT NULL,"
@@ -57,12 +59,8 @@ class PendingVersion:
     doc: str
 
 
-class SQLiteSearchIndex:
+class SQLiteSearchIndex(SQLiteMixin):
     """Search-index reads and catch-up writes; mixed into ``SQLiteStore``."""
-
-    @property
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:  # SQLiteStore's
         raise NotImplementedError
