@@ -91,32 +91,27 @@ class SQLiteBulkMembership(SQLiteMixin):
     def block_members(
         self, match_keys: Sequence[str], limit: int | None = None
     ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:
+        wanted = list(dict.fromkeys(match_keys))
+        queries: Iterable[tuple[str, Sequence[Any]]] = (
+            ((f"m.mkey IN ({','.join('?' * len(c))})", c) for c in chunks(wanted, _CHUNK))
+            if limit is None
+            else (("m.mkey = ? LIMIT ?", (mkey, limit)) for mkey in wanted)  # per block
+        )
         found: dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]] = {}
-        types = SUBJECT_TYPES
-        if limit is not None:
-            for mkey in dict.fromkeys(match_keys):
-                rows = self._conn.execute(
-                    "SELECT m.source, m.record_id, r.entity_id, r.subject_type, r.retracted "
-                    "FROM match_keys m JOIN records r ON r.source = m.source AND "
-                    "r.record_id = m.record_id WHERE m.mkey = ? LIMIT ?",
-                    (mkey, limit),
-                ).fetchall()
-                if rows:
-                    found[mkey] = [
-                        (RecordKey(source, rid), entity_id, types[st], bool(retracted))
-                        for source, rid, entity_id, st, retracted in rows
-                    ]
-            return found
-        for chunk in chunks(list(dict.fromkeys(match_keys)), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            for mkey, source, rid, entity_id, subject_type, retracted in self._conn.execute(
+        for where, params in queries:
+            for mkey, source, rid, entity_id, stype, retracted in self._conn.execute(
                 "SELECT m.mkey, m.source, m.record_id, r.entity_id, r.subject_type, r.retracted "
                 "FROM match_keys m JOIN records r ON r.source = m.source AND "
-                f"r.record_id = m.record_id WHERE m.mkey IN ({marks})",
-                chunk,
+                f"r.record_id = m.record_id WHERE {where}",
+                params,
             ):
                 found.setdefault(mkey, []).append(
-                    (RecordKey(source, rid), entity_id, types[subject_type], bool(retracted))
+                    (
+                        RecordKey(source, rid),
+                        entity_id,
+                        SUBJECT_TYPES[stype],
+                        bool(retracted),
+                    )
                 )
         return found
 
