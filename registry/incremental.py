@@ -21,7 +21,7 @@ from registry.neighbourhood import find_neighbourhood
 from registry.reconcile import reconcile
 from registry.review_items import review_items
 from registry.store.base import RecordKey, RecordVersion, Store
-from resolution.blocking import blocking_keys
+from resolution.blocking import blocking_keys, candidate_pairs
 
 
 class EngineResolver:
@@ -79,6 +79,57 @@ class EngineResolver:
             for rv in records
         ]
 
+    def _add_context(
+        self,
+        records: list[RecordVersion],
+        indices: Sequence[int],
+        known: dict[RecordKey, RecordVersion],
+    ) -> None:
+        """Puts :meth:`_in_context` copies of the records at ``indices`` in their place."""
+        if indices:
+            found = self._in_context([records[i] for i in indices], known)
+            for i, rv in zip(indices, found, strict=True):
+                records[i] = rv
+
+    def _pairs(
+        self,
+        subject_type: SubjectType,
+        records: Sequence[RecordVersion],
+        settled: Mapping[RecordKey, str],
+        found_by: Mapping[RecordKey, list[str]],
+        changed: set[RecordKey],
+        known: dict[RecordKey, RecordVersion],
+    ) -> tuple[list[RecordVersion], list[tuple[int, int]]]:
+        """The pairs to score (those with a record of a touched subject or a new one, as
+        :func:`cluster_records` would enumerate them), and the records with their context
+        where a pair compares them.
+
+        A changed record is paired by its own keys (``found_by``), a settled record by the
+        keys it is stored under that found it (``found_by``) and its context is worked out
+        only if a pair compares it: most of a neighbourhood is whole settled subjects read
+        to be held together, never compared. The other active records (the rest of a
+        touched subject) are paired by their own keys against every stored key of the
+        settled records."""
+        records = list(records)
+        active = [i for i, rv in enumerate(records) if rv.key not in settled]
+        extra = [i for i in active if records[i].key not in changed]
+        if subject_type is SubjectType.PERSON:
+            self._add_context(records, extra, known)
+        keys_of: Mapping[RecordKey, Sequence[str]] = found_by
+        if extra:
+            keys_of = {
+                **found_by,
+                **self.store.match_keys_of([rv.key for rv in records if rv.key in settled]),
+                **{records[i].key: blocking_keys(subject_type, records[i].values) for i in extra},
+            }
+        keyed = ((i, keys_of.get(rv.key, ())) for i, rv in enumerate(records))
+        found, _ = candidate_pairs(keyed, self.max_block, involving=set(active))
+        pairs = sorted(found)
+        if subject_type is SubjectType.PERSON:
+            compared = sorted({i for pair in pairs for i in pair}.difference(active))
+            self._add_context(records, compared, known)
+        return records, pairs
+
     def _resolve_type(
         self, subject_type: SubjectType, changed: Sequence[RecordVersion]
     ) -> dict[str, list[RecordVersion]]:
@@ -104,19 +155,21 @@ class EngineResolver:
             return {}
         for rv in records:
             stored.setdefault(rv.key, rv)
-        if subject_type is SubjectType.PERSON:
-            records = self._in_context(records, known)
         current = {rv.key: rv.entity_id for rv in records}
         for rv in changed:
             if rv.retracted:
                 current.pop(rv.key, None)
         settled = {k: sid for k, sid in current.items() if sid is not None and sid not in touched}
+        records, pairs = self._pairs(
+            subject_type, records, settled, near.keys, {rv.key for rv in changed}, known
+        )
         constraints = constraints_for(self.store, current)
         result = cluster_records(
             subject_type,
             records,
             self.models.get(subject_type),
             constraints,
+            pairs=pairs,
             max_block=self.max_block,
             settled=settled,
             subject_ids=near.subject_ids,

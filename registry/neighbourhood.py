@@ -41,6 +41,9 @@ class Neighbourhood:
     records: list[RecordVersion]
     unread: dict[str, int] = field(default_factory=dict)  # subject → records not read
     subject_ids: dict[RecordKey, frozenset[str]] = field(default_factory=dict)
+    # the blocking keys known of each record: a changed record's own, and of every other
+    # record the changed records' keys whose blocks (at most max_block members) hold it
+    keys: dict[RecordKey, list[str]] = field(default_factory=dict)
 
 
 def find_neighbourhood(
@@ -53,6 +56,7 @@ def find_neighbourhood(
     ids in ``own``) are read whole; stores each changed record's blocking keys."""
     subject_type = changed[0].subject_type
     wanted: set[str] = set()
+    keys: dict[RecordKey, list[str]] = {}
     for rv in changed:
         if rv.retracted:
             store.set_match_keys(rv.key, [])
@@ -60,6 +64,7 @@ def find_neighbourhood(
         mkeys = blocking_keys(rv.subject_type, rv.values)
         store.set_match_keys(rv.key, mkeys)
         wanted.update(mkeys)
+        keys[rv.key] = mkeys
     shared: Counter[RecordKey] = Counter()  # blocks each candidate shares with the change
     subject_of: dict[RecordKey, str] = {}
     chained = sorted(k for k in wanted if k.startswith(CHAINED_PREFIXES))
@@ -67,14 +72,16 @@ def find_neighbourhood(
     # a national identifier's block is one subject's records (a building's hundred units
     # share its code): a few of them bring in the whole subject
     blocks.update(store.block_members(chained, limit=CHAINED_READ))
-    for members in blocks.values():
+    changed_keys = {rv.key for rv in changed}
+    for mkey, members in sorted(blocks.items()):
         if len(members) > max_block:
             continue
         for key, entity_id, other_type, retracted in members:
             if not retracted and entity_id is not None and other_type is subject_type:
                 shared[key] += 1
                 subject_of[key] = entity_id
-    changed_keys = {rv.key for rv in changed}
+                if key not in changed_keys:
+                    keys.setdefault(key, []).append(mkey)
     near: dict[str, list[RecordKey]] = {}
     for key, entity_id in subject_of.items():
         if key not in changed_keys:
@@ -103,7 +110,7 @@ def find_neighbourhood(
             found.pop(rv.key, None)
         else:
             found[rv.key] = rv
-    out = Neighbourhood(list(found.values()))
+    out = Neighbourhood(list(found.values()), keys=keys)
     if of_part:
         national = _national_ids(store, subject_type, set(of_part))
         for entity_id, rvs in of_part.items():
