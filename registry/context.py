@@ -164,21 +164,32 @@ def anchors_from_store(
 MAX_HOUSEHOLD = 8  # a "flat" with more residents is a dormitory or a data error: no context
 
 
+def unit_codes(records: Iterable[RecordVersion]) -> dict[RecordKey, str]:
+    """The unit code (28 characters: a flat) of each current building record that has one."""
+    return {
+        rv.key: code
+        for rv in records
+        if not rv.retracted
+        and isinstance(code := rv.values.get("building_code"), str)
+        and len(code) == 28
+    }
+
+
 def co_residents(
     rels: Iterable[RelationshipVersion],
-    homes: Mapping[RecordKey, RecordVersion],
+    unit_of: Mapping[RecordKey, str],
     limit: int = MAX_HOUSEHOLD,
 ) -> dict[RecordKey, set[RecordKey]]:
-    """Person records living in the same flat (RESIDES_AT the same unit code), in flats of at
-    most ``limit`` people: each one's housemates. A household register names husband and wife
-    as housemates even when no child links them; a marriage record names them as spouses."""
+    """Person records living in the same flat (RESIDES_AT records of the same unit code, as
+    ``unit_of`` gives them), in flats of at most ``limit`` people: each one's housemates. A
+    household register names husband and wife as housemates even when no child links them;
+    a marriage record names them as spouses."""
     flats: dict[str, set[RecordKey]] = {}
     for rel in rels:
         if rel.type != "RESIDES_AT" or rel.retracted:
             continue
-        home = homes.get(RecordKey(rel.source, rel.to_record_id))
-        code = None if home is None else home.values.get("building_code")
-        if isinstance(code, str) and len(code) == 28:
+        code = unit_of.get(RecordKey(rel.source, rel.to_record_id))
+        if code is not None:
             flats.setdefault(code, set()).add(RecordKey(rel.source, rel.from_record_id))
     out: dict[RecordKey, set[RecordKey]] = {}
     for people in flats.values():
@@ -199,20 +210,17 @@ def co_residents_from_store(
     if rels is None:
         rels = store.relationships_of_records(keys)
     homes = {RecordKey(r.source, r.to_record_id) for r in rels if r.type == "RESIDES_AT"}
-    codes = {
-        str(rv.values["building_code"])
-        for rv in store.get_records(homes)
-        if not rv.retracted and len(str(rv.values.get("building_code", ""))) == 28
-    }
+    codes = set(unit_codes(store.get_records(homes)).values())
     if not codes:
         return {}
+    # the building records of those flats, by the match key that holds their unit code
     flats = store.records_by_match_keys(sorted(f"unit:{c}" for c in codes))
-    units = {k for members in flats.values() for k in members}
+    unit_of = {k: mkey.removeprefix("unit:") for mkey, members in flats.items() for k in members}
     everyone = [
-        r for r in store.relationships_of_records(units)
-        if r.type == "RESIDES_AT" and RecordKey(r.source, r.to_record_id) in units
+        r for r in store.relationships_of_records(unit_of)
+        if r.type == "RESIDES_AT" and RecordKey(r.source, r.to_record_id) in unit_of
     ]  # fmt: skip
-    found = co_residents(everyone, {rv.key: rv for rv in store.get_records(units)})
+    found = co_residents(everyone, unit_of)
     wanted = set(keys)
     return {k: v for k, v in found.items() if k in wanted}
 
@@ -240,7 +248,7 @@ def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list
     targets = anchor_targets(rels)
     tied = {rv.key: rv for rv in store.get_records({t for ts in targets.values() for t in ts})}
     partners = partner_index(rels)
-    for person, mates in co_residents(rels, tied).items():
+    for person, mates in co_residents(rels, unit_codes(tied.values())).items():
         partners.setdefault(person, set()).update(mates)
     out = with_partners(records, partners, name_of)
     anchors = {k: anchor_of(rv) for k, rv in tied.items()}

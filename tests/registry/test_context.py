@@ -167,3 +167,29 @@ def test_a_batch_run_sees_the_context_an_incremental_run_sees(tmp_path: Path) ->
         assert ANCHORS_FIELD in batch[RecordKey("real_estate", "BDC1:owner")]
     finally:
         reg.close()
+
+
+def test_a_withdrawn_home_no_longer_makes_housemates(tmp_path: Path) -> None:
+    """Housemates are found through the flats' building records; once the wife's home record
+    is retracted she no longer lives there, for batch and incremental context alike."""
+    flat = unit_code(P1, 3, 101)
+    born = dt.date(1948, 1, 10)
+    rows = [
+        f"H1,马华,{make_id_number('330106', born, 1)},,{flat}",
+        f"W1,宋金凤,{make_id_number('330106', born, 51)},,{flat}",
+    ]
+    (tmp_path / "h.csv").write_text("编号,姓名,身份证,出生,房屋编码\n" + "\n".join(rows) + "\n")
+    reg = Registry(tmp_path / "store")
+    try:
+        reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
+        husband, wife = RecordKey("hukou", "H1"), RecordKey("hukou", "W1")
+        assert co_residents_from_store(reg.store, [husband]) == {husband: {wife}}
+        assert reg.retract("hukou", "W1:home") is not None
+        assert co_residents_from_store(reg.store, [husband]) == {}
+        people = [rv for rv in reg.store.iter_records(SubjectType.PERSON, with_raw=False)]
+        batch = {rv.key: rv.values for rv in batch_person_context(reg.store, people)}
+        single = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}
+        assert batch == single
+        assert PARTNERS_FIELD not in batch[husband]
+    finally:
+        reg.close()
