@@ -175,22 +175,29 @@ def unit_codes(records: Iterable[RecordVersion]) -> dict[RecordKey, str]:
     }
 
 
+def residences(rels: Iterable[RelationshipVersion]) -> list[tuple[RecordKey, RecordKey]]:
+    """``(person record, home record)`` of the current RESIDES_AT relationships."""
+    return [
+        (RecordKey(r.source, r.from_record_id), RecordKey(r.source, r.to_record_id))
+        for r in rels
+        if r.type == "RESIDES_AT" and not r.retracted
+    ]
+
+
 def co_residents(
-    rels: Iterable[RelationshipVersion],
+    homes: Iterable[tuple[RecordKey, RecordKey]],
     unit_of: Mapping[RecordKey, str],
     limit: int = MAX_HOUSEHOLD,
 ) -> dict[RecordKey, set[RecordKey]]:
-    """Person records living in the same flat (RESIDES_AT records of the same unit code, as
-    ``unit_of`` gives them), in flats of at most ``limit`` people: each one's housemates. A
-    household register names husband and wife as housemates even when no child links them;
-    a marriage record names them as spouses."""
+    """Person records living in the same flat (``homes``: who resides at which building
+    record; ``unit_of``: those records' unit codes), in flats of at most ``limit`` people:
+    each one's housemates. A household register names husband and wife as housemates even
+    when no child links them; a marriage record names them as spouses."""
     flats: dict[str, set[RecordKey]] = {}
-    for rel in rels:
-        if rel.type != "RESIDES_AT" or rel.retracted:
-            continue
-        code = unit_of.get(RecordKey(rel.source, rel.to_record_id))
+    for person, home in homes:
+        code = unit_of.get(home)
         if code is not None:
-            flats.setdefault(code, set()).add(RecordKey(rel.source, rel.from_record_id))
+            flats.setdefault(code, set()).add(person)
     out: dict[RecordKey, set[RecordKey]] = {}
     for people in flats.values():
         if 1 < len(people) <= limit:
@@ -216,11 +223,7 @@ def co_residents_from_store(
     # the building records of those flats, by the match key that holds their unit code
     flats = store.records_by_match_keys(sorted(f"unit:{c}" for c in codes))
     unit_of = {k: mkey.removeprefix("unit:") for mkey, members in flats.items() for k in members}
-    everyone = [
-        r for r in store.relationships_of_records(unit_of)
-        if r.type == "RESIDES_AT" and RecordKey(r.source, r.to_record_id) in unit_of
-    ]  # fmt: skip
-    found = co_residents(everyone, unit_of)
+    found = co_residents(store.links_to(unit_of, "RESIDES_AT"), unit_of)
     wanted = set(keys)
     return {k: v for k, v in found.items() if k in wanted}
 
@@ -248,7 +251,7 @@ def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list
     targets = anchor_targets(rels)
     tied = {rv.key: rv for rv in store.get_records({t for ts in targets.values() for t in ts})}
     partners = partner_index(rels)
-    for person, mates in co_residents(rels, unit_codes(tied.values())).items():
+    for person, mates in co_residents(residences(rels), unit_codes(tied.values())).items():
         partners.setdefault(person, set()).update(mates)
     out = with_partners(records, partners, name_of)
     anchors = {k: anchor_of(rv) for k, rv in tied.items()}

@@ -275,6 +275,19 @@ class Store(abc.ABC):
     def relationships_of_records(self, keys: Iterable[RecordKey]) -> list[RelationshipVersion]:
         """Current, non-retracted relationships touching any of these records."""
 
+    def links_to(
+        self, keys: Iterable[RecordKey], rel_type: str
+    ) -> list[tuple[RecordKey, RecordKey]]:
+        """``(from, to)`` of the current relationships of one type into any of these records
+        (who resides at a flat's building records): the endpoints only, without the rest of
+        :meth:`relationships_of_records`. Backends may answer it with a leaner read."""
+        wanted = set(keys)
+        return [
+            (RecordKey(r.source, r.from_record_id), to)
+            for r in self.relationships_of_records(wanted)
+            if r.type == rel_type and (to := RecordKey(r.source, r.to_record_id)) in wanted
+        ]
+
     @abc.abstractmethod
     def iter_relationships(self) -> Iterator[RelationshipVersion]:
         """Every current, non-retracted relationship."""

@@ -409,6 +409,22 @@ class SQLiteStore(
                     found[(rel.source, rel.type, rel.from_record_id, rel.to_record_id)] = rel
         return list(found.values())
 
+    def links_to(
+        self, keys: Iterable[RecordKey], rel_type: str
+    ) -> list[tuple[RecordKey, RecordKey]]:
+        found: list[tuple[RecordKey, RecordKey]] = []
+        for source, chunk in record_id_chunks(keys, 400):
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                (RecordKey(source, a), RecordKey(source, b))
+                for a, b in self._conn.execute(
+                    "SELECT from_record_id, to_record_id FROM relationships INDEXED BY rel_to "
+                    f"WHERE source=? AND to_record_id IN ({marks}) AND type=? AND retracted=0",
+                    [source, *chunk, rel_type],
+                )
+            )
+        return found
+
     def iter_relationships(self) -> Iterator[RelationshipVersion]:
         for row in self._conn.execute(
             f"SELECT {self._REL_COLS} FROM relationships WHERE retracted=0"

@@ -16,7 +16,7 @@ from registry.context import (
 from registry.demo.codes import make_id_number, parcel_code, unit_code
 from registry.mapping import Mapping
 from registry.service import Registry
-from registry.store.base import RecordKey
+from registry.store.base import RecordKey, Store
 from resolution.blocking import name_key
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 
@@ -191,5 +191,36 @@ def test_a_withdrawn_home_no_longer_makes_housemates(tmp_path: Path) -> None:
         single = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}
         assert batch == single
         assert PARTNERS_FIELD not in batch[husband]
+    finally:
+        reg.close()
+
+
+def test_links_to_gives_the_endpoints_the_full_read_gives(tmp_path: Path) -> None:
+    """The store's lean read of who resides at a flat answers as filtering every relationship
+    of the flat's records would (the Store default), without withdrawn ones."""
+    flat = unit_code(P1, 3, 101)
+    born = dt.date(1948, 1, 10)
+    rows = [
+        f"H1,马华,{make_id_number('330106', born, 1)},,{flat}",
+        f"W1,宋金凤,{make_id_number('330106', born, 51)},,{flat}",
+        f"S1,马明,{make_id_number('330106', born, 91)},,{flat}",
+    ]
+    (tmp_path / "h.csv").write_text("编号,姓名,身份证,出生,房屋编码\n" + "\n".join(rows) + "\n")
+    (tmp_path / "o.csv").write_text(f"编号,权利人,单元号\nBDC1,马华,{flat}\n", encoding="utf-8")
+    reg = Registry(tmp_path / "store")
+    try:
+        reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
+        reg.ingest_file(tmp_path / "o.csv", "real_estate", OWNERS)
+        reg.retract("hukou", "S1")
+        homes = [RecordKey("hukou", f"{p}:home") for p in ("H1", "W1", "S1")]
+        units = [*homes, RecordKey("real_estate", "BDC1"), RecordKey("hukou", "nowhere")]
+        lean = reg.store.links_to(units, "RESIDES_AT")
+        assert sorted(lean) == sorted(Store.links_to(reg.store, units, "RESIDES_AT"))
+        assert sorted(lean) == [
+            (RecordKey("hukou", "H1"), homes[0]),
+            (RecordKey("hukou", "W1"), homes[1]),
+        ]
+        owner, unit = RecordKey("real_estate", "BDC1:owner"), RecordKey("real_estate", "BDC1")
+        assert reg.store.links_to(units, "OWNS") == [(owner, unit)]
     finally:
         reg.close()
