@@ -68,7 +68,9 @@ def find_neighbourhood(
     shared: Counter[RecordKey] = Counter()  # blocks each candidate shares with the change
     subject_of: dict[RecordKey, str] = {}
     chained = sorted(k for k in wanted if k.startswith(CHAINED_PREFIXES))
-    blocks = store.block_members(sorted(wanted.difference(chained)))
+    # an oversize block pairs nothing (as in a batch run): its members are not read at all
+    block_size = store.block_sizes(sorted(wanted.difference(chained)))
+    blocks = store.block_members(sorted(k for k, n in block_size.items() if n <= max_block))
     # a national identifier's block is one subject's records (a building's hundred units
     # share its code): a few of them bring in the whole subject
     blocks.update(store.block_members(chained, limit=CHAINED_READ))

@@ -351,6 +351,11 @@ class Store(abc.ABC):
             rv.key: (rv.entity_id, rv.subject_type, rv.retracted) for rv in self.get_records(keys)
         }
 
+    def block_sizes(self, match_keys: Sequence[str]) -> dict[str, int]:
+        """How many records each of these match keys holds (keys holding none left out):
+        an incremental change skips oversize blocks without reading their members."""
+        return {k: len(v) for k, v in self.records_by_match_keys(match_keys).items()}
+
     def block_members(
         self, match_keys: Sequence[str], limit: int | None = None
     ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:

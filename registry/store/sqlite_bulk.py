@@ -88,6 +88,20 @@ class SQLiteBulkMembership(SQLiteMixin):
                 )
         return found
 
+    def block_sizes(self, match_keys: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in chunks(list(dict.fromkeys(match_keys)), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            # the key's own index answers it: no record row is visited
+            found.update(
+                self._conn.execute(
+                    "SELECT mkey, COUNT(*) FROM match_keys INDEXED BY match_keys_key "
+                    f"WHERE mkey IN ({marks}) GROUP BY mkey",
+                    chunk,
+                )
+            )
+        return found
+
     def block_members(
         self, match_keys: Sequence[str], limit: int | None = None
     ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:

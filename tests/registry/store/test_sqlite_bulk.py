@@ -99,6 +99,18 @@ def test_block_members_join_blocks_to_their_subjects(registry: Registry, tmp_pat
     assert len(default["id:11010519491231002X"]) == 1
 
 
+def test_block_sizes_count_what_block_members_read(registry: Registry, tmp_path: Path) -> None:
+    ingest_persons(registry, tmp_path, "hukou", ROWS)
+    ingest_persons(registry, tmp_path, "civil", ["c1,张伟,11010519491231002X,13800000001"])
+    store = registry.store
+    registry.retract("hukou", "a2")  # a withdrawn record leaves its blocks
+    wanted = ["id:11010519491231002X", "ph:13800000001", "ph:13700000003", "no-such-key"]
+    sizes = store.block_sizes(wanted)
+    assert sizes == {"id:11010519491231002X": 2, "ph:13800000001": 2, "ph:13700000003": 1}
+    assert sizes == Store.block_sizes(store, wanted)
+    assert sizes == {k: len(v) for k, v in store.block_members(wanted).items()}
+
+
 def test_records_read_without_raw_keep_their_values(registry: Registry, tmp_path: Path) -> None:
     ingest_persons(registry, tmp_path, "hukou", ROWS, resolve=False)
     full = list(registry.store.iter_records(SubjectType.PERSON))
