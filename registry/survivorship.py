@@ -138,11 +138,39 @@ def golden_attributes(
 
 
 def golden_values(records: Iterable[RecordVersion], rules: SurvivorshipRules) -> dict[str, Any]:
-    """Only the best values, ``identifiers`` folded back into one mapping."""
+    """Only the best values, ``identifiers`` folded back into one mapping: what
+    :func:`golden_attributes` chooses, ranked in place of building every candidate and
+    alternative (golden values are refreshed for every subject a run touches)."""
+    found: dict[str, list[tuple[Any, str, str, int]]] = {}
+    for rv in records:
+        source, record_id, seq = rv.key.source, rv.key.record_id, rv.seq
+        for name, value in rv.values.items():
+            if name == "identifiers" and isinstance(value, dict):
+                for scheme, v in value.items():
+                    found.setdefault(f"identifiers.{scheme}", []).append(
+                        (v, source, record_id, seq)
+                    )
+            else:
+                found.setdefault(name, []).append((value, source, record_id, seq))
     out: dict[str, Any] = {}
-    for name, attr in golden_attributes(records, rules).items():
-        if name.startswith("identifiers."):
-            out.setdefault("identifiers", {})[name.split(".", 1)[1]] = attr.best.value
+    for name in sorted(found):
+        cands = found[name]
+        if len(cands) == 1:
+            best = cands[0][0]
         else:
-            out[name] = attr.best.value
+            freq = Counter(_hashable(c[0]) for c in cands)
+            best = min(
+                cands,
+                key=lambda c: (
+                    -rules.trust_of(name, c[1]),
+                    -c[3],
+                    -freq[_hashable(c[0])],
+                    c[1],
+                    c[2],
+                ),
+            )[0]
+        if name.startswith("identifiers."):
+            out.setdefault("identifiers", {})[name.split(".", 1)[1]] = best
+        else:
+            out[name] = best
     return out
