@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.context import (
@@ -142,26 +143,49 @@ def test_housemates_are_partners_and_an_earlier_resident_learns_of_a_later_one(
         reg.close()
 
 
+BORN = dt.date(1948, 1, 10)
+
+
+def _resident(record_id: str, name: str, serial: int, flat: str) -> str:
+    return f"{record_id},{name},{make_id_number('330106', BORN, serial)},,{flat}"
+
+
+def _household(tmp_path: Path, rows: list[str], owner: str | None = None) -> Registry:
+    """A resolved store holding these household-register rows and, if given, one owner of
+    ``owner`` (a unit code) named 马华."""
+    (tmp_path / "h.csv").write_text("编号,姓名,身份证,出生,房屋编码\n" + "\n".join(rows) + "\n")
+    reg = Registry(tmp_path / "store")
+    reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
+    if owner is not None:
+        (tmp_path / "o.csv").write_text(
+            f"编号,权利人,单元号\nBDC1,马华,{owner}\n", encoding="utf-8"
+        )
+        reg.ingest_file(tmp_path / "o.csv", "real_estate", OWNERS)
+    return reg
+
+
+def _contexts(reg: Registry) -> tuple[dict[RecordKey, Any], dict[RecordKey, Any]]:
+    """Every person record's values with context, as a batch run and as an incremental run
+    work them out."""
+    people = [rv for rv in reg.store.iter_records(SubjectType.PERSON, with_raw=False)]
+    batch = {rv.key: rv.values for rv in batch_person_context(reg.store, people)}
+    single = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}
+    return batch, single
+
+
 def test_a_batch_run_sees_the_context_an_incremental_run_sees(tmp_path: Path) -> None:
     """Batch runs build every person's context from one pass over all relationships,
     incremental runs from each record's own: the same records, the same values."""
     flat = unit_code(P1, 3, 101)
-    born = dt.date(1948, 1, 10)
     rows = [
-        f"H1,马华,{make_id_number('330106', born, 1)},,{flat}",
-        f"W1,宋金凤,{make_id_number('330106', born, 51)},,{flat}",
-        f"N1,李娜,{make_id_number('330106', born, 71)},,{unit_code(P1, 3, 102)}",
+        _resident("H1", "马华", 1, flat),
+        _resident("W1", "宋金凤", 51, flat),
+        _resident("N1", "李娜", 71, unit_code(P1, 3, 102)),
     ]
-    (tmp_path / "h.csv").write_text("编号,姓名,身份证,出生,房屋编码\n" + "\n".join(rows) + "\n")
-    (tmp_path / "o.csv").write_text(f"编号,权利人,单元号\nBDC1,马华,{flat}\n", encoding="utf-8")
-    reg = Registry(tmp_path / "store")
+    # resolved: an incremental run finds flats through the buildings' stored unit keys
+    reg = _household(tmp_path, rows, owner=flat)
     try:
-        # resolved: an incremental run finds flats through the buildings' stored unit keys
-        reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
-        reg.ingest_file(tmp_path / "o.csv", "real_estate", OWNERS)
-        people = [rv for rv in reg.store.iter_records(SubjectType.PERSON, with_raw=False)]
-        batch = {rv.key: rv.values for rv in batch_person_context(reg.store, people)}
-        single = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}
+        batch, single = _contexts(reg)
         assert batch == single
         assert batch[RecordKey("hukou", "H1")][PARTNERS_FIELD] == ("宋金凤",)
         assert ANCHORS_FIELD in batch[RecordKey("real_estate", "BDC1:owner")]
@@ -173,22 +197,15 @@ def test_a_withdrawn_home_no_longer_makes_housemates(tmp_path: Path) -> None:
     """Housemates are found through the flats' building records; once the wife's home record
     is retracted she no longer lives there, for batch and incremental context alike."""
     flat = unit_code(P1, 3, 101)
-    born = dt.date(1948, 1, 10)
-    rows = [
-        f"H1,马华,{make_id_number('330106', born, 1)},,{flat}",
-        f"W1,宋金凤,{make_id_number('330106', born, 51)},,{flat}",
-    ]
-    (tmp_path / "h.csv").write_text("编号,姓名,身份证,出生,房屋编码\n" + "\n".join(rows) + "\n")
-    reg = Registry(tmp_path / "store")
+    reg = _household(
+        tmp_path, [_resident("H1", "马华", 1, flat), _resident("W1", "宋金凤", 51, flat)]
+    )
     try:
-        reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
         husband, wife = RecordKey("hukou", "H1"), RecordKey("hukou", "W1")
         assert co_residents_from_store(reg.store, [husband]) == {husband: {wife}}
         assert reg.retract("hukou", "W1:home") is not None
         assert co_residents_from_store(reg.store, [husband]) == {}
-        people = [rv for rv in reg.store.iter_records(SubjectType.PERSON, with_raw=False)]
-        batch = {rv.key: rv.values for rv in batch_person_context(reg.store, people)}
-        single = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}
+        batch, single = _contexts(reg)
         assert batch == single
         assert PARTNERS_FIELD not in batch[husband]
     finally:
@@ -199,18 +216,13 @@ def test_links_to_gives_the_endpoints_the_full_read_gives(tmp_path: Path) -> Non
     """The store's lean read of who resides at a flat answers as filtering every relationship
     of the flat's records would (the Store default), without withdrawn ones."""
     flat = unit_code(P1, 3, 101)
-    born = dt.date(1948, 1, 10)
     rows = [
-        f"H1,马华,{make_id_number('330106', born, 1)},,{flat}",
-        f"W1,宋金凤,{make_id_number('330106', born, 51)},,{flat}",
-        f"S1,马明,{make_id_number('330106', born, 91)},,{flat}",
+        _resident("H1", "马华", 1, flat),
+        _resident("W1", "宋金凤", 51, flat),
+        _resident("S1", "马明", 91, flat),
     ]
-    (tmp_path / "h.csv").write_text("编号,姓名,身份证,出生,房屋编码\n" + "\n".join(rows) + "\n")
-    (tmp_path / "o.csv").write_text(f"编号,权利人,单元号\nBDC1,马华,{flat}\n", encoding="utf-8")
-    reg = Registry(tmp_path / "store")
+    reg = _household(tmp_path, rows, owner=flat)
     try:
-        reg.ingest_file(tmp_path / "h.csv", "hukou", RESIDENTS)
-        reg.ingest_file(tmp_path / "o.csv", "real_estate", OWNERS)
         reg.retract("hukou", "S1")
         homes = [RecordKey("hukou", f"{p}:home") for p in ("H1", "W1", "S1")]
         units = [*homes, RecordKey("real_estate", "BDC1"), RecordKey("hukou", "nowhere")]
