@@ -76,11 +76,7 @@ def partners_from_store(
     for person, others in mates.items():
         index.setdefault(person, set()).update(others)
     wanted = {p for k in keys for p in index.get(k, ())}
-    name_of = {
-        rv.key: rv.values["name"]
-        for rv in store.get_records(wanted)
-        if not rv.retracted and isinstance(rv.values.get("name"), str)
-    }
+    name_of = store.field_of_records(wanted, "name")
     return with_partners(records, index, name_of)
 
 

@@ -385,6 +385,15 @@ class Store(abc.ABC):
                 found[entity_id] = values
         return found
 
+    def field_of_records(self, keys: Iterable[RecordKey], field: str) -> dict[RecordKey, str]:
+        """The normalised text ``field`` of each of these records that is current and has
+        it, without building the records (a partner's name, for matching)."""
+        return {
+            rv.key: v
+            for rv in self.get_records(keys)
+            if not rv.retracted and isinstance(v := rv.values.get(field), str)
+        }
+
     def judged_records_of(self, entity_ids: Iterable[str]) -> list[RecordKey]:
         """Records of these subjects that a steward's judgement names."""
         wanted = {rv.key for rs in self.records_of_many(entity_ids).values() for rv in rs}

@@ -157,6 +157,20 @@ class SQLiteBulkMembership(SQLiteMixin):
                     found.setdefault(entity_id, []).append(value)
         return found
 
+    def field_of_records(self, keys: Iterable[RecordKey], field: str) -> dict[RecordKey, str]:
+        found: dict[RecordKey, str] = {}
+        path = f'$.values."{field}"'
+        for source, chunk in record_id_chunks(keys, _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for rid, value in self._conn.execute(
+                "SELECT r.record_id, v.doc ->> ?1 FROM records r JOIN record_versions v "
+                f"ON v.rv = r.rv WHERE r.source = ?2 AND r.record_id IN ({marks}) "
+                "AND r.retracted = 0 AND json_type(v.doc, ?1) = 'text'",
+                [path, source, *chunk],
+            ):
+                found[RecordKey(source, rid)] = value
+        return found
+
     def judged_records_of(self, entity_ids: Iterable[str]) -> list[RecordKey]:
         conn = self._conn
         if conn.execute("SELECT 1 FROM judgements LIMIT 1").fetchone() is None:

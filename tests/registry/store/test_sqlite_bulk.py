@@ -119,3 +119,18 @@ def test_records_read_without_raw_keep_their_values(registry: Registry, tmp_path
         (r.key, r.version, r.values, r.problems) for r in full
     ]
     assert all(r.raw for r in full) and not any(r.raw or r.formats for r in lean)
+
+
+def test_field_of_records_reads_one_text_field_as_the_records_give_it(
+    registry: Registry, tmp_path: Path
+) -> None:
+    ingest_persons(registry, tmp_path, "hukou", ROWS)
+    store = registry.store
+    registry.retract("hukou", "a2")  # a withdrawn record is not read
+    keys = [RecordKey("hukou", f"a{i}") for i in range(1, 6)]  # a5 does not exist
+    names = store.field_of_records(keys, "name")
+    assert names == {keys[0]: "张伟", keys[2]: "李娜", keys[3]: "王芳"}
+    assert names == Store.field_of_records(store, keys, "name")
+    # a4 has no id number; values that are not text are not text fields
+    assert set(store.field_of_records(keys, "id_number")) == {keys[0], keys[2]}
+    assert store.field_of_records(keys, "no_such_field") == {}
