@@ -8,14 +8,14 @@ check (:mod:`resolution.suspects`), taken from the record's flagged problems.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey, RecordVersion, RelationshipVersion, Store
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 from resolution.identity import national_key
-from resolution.suspects import with_suspect
+from resolution.suspects import SUSPECT_ID, suspect_id_number
 
 
 def partner_index(rels: Iterable[RelationshipVersion]) -> dict[RecordKey, set[RecordKey]]:
@@ -38,33 +38,78 @@ def partner_index(rels: Iterable[RelationshipVersion]) -> dict[RecordKey, set[Re
     return partners
 
 
-def with_partners(
-    records: Sequence[RecordVersion],
+def partner_names(
+    keys: Iterable[RecordKey],
     partners: Mapping[RecordKey, set[RecordKey]],
     name_of: Mapping[RecordKey, str],
+) -> dict[RecordKey, tuple[str, ...]]:
+    """The names of each record's partners (those with a name), sorted."""
+    out: dict[RecordKey, tuple[str, ...]] = {}
+    for key in keys:
+        mates = partners.get(key)
+        if mates:
+            names = {name_of[p] for p in mates if p in name_of}
+            if names:
+                out[key] = tuple(sorted(names))
+    return out
+
+
+def _with_values(rv: RecordVersion, values: dict[str, Any]) -> RecordVersion:
+    """A copy of ``rv`` holding ``values`` (built field by field: ``dataclasses.replace``
+    costs three times as much, a measurable share of a batch run's context)."""
+    return RecordVersion(
+        rv.key, rv.version, rv.subject_type, rv.content_hash, rv.raw, values, rv.problems,
+        rv.formats, rv.origin, rv.ingested_at, rv.seq, rv.retracted, rv.entity_id,
+        rv.document,
+    )  # fmt: skip
+
+
+def with_context(
+    records: Sequence[RecordVersion],
+    partners: Mapping[RecordKey, tuple[str, ...]] | None = None,
+    anchors: Mapping[RecordKey, tuple[str, ...]] | None = None,
 ) -> list[RecordVersion]:
-    """Copies of person records whose values carry their partners' names."""
+    """Copies of person records whose values carry their partners' names, their anchors
+    and a suspect id number (one failing its check), each record copied once."""
+    partners = partners or {}
+    anchors = anchors or {}
     out: list[RecordVersion] = []
     for rv in records:
-        names = sorted({name_of[p] for p in partners.get(rv.key, ()) if p in name_of})
-        if names and rv.subject_type is SubjectType.PERSON:
-            rv = dataclasses.replace(rv, values={**rv.values, PARTNERS_FIELD: tuple(names)})
-        out.append(rv)
+        if rv.subject_type is not SubjectType.PERSON:
+            out.append(rv)
+            continue
+        names = partners.get(rv.key)
+        found = anchors.get(rv.key)
+        suspect = (
+            suspect_id_number(rv.problems)
+            if rv.problems and not rv.values.get("id_number")
+            else None
+        )
+        if names is None and found is None and suspect is None:
+            out.append(rv)
+            continue
+        values = dict(rv.values)
+        if names is not None:
+            values[PARTNERS_FIELD] = names
+        if found is not None:
+            values[ANCHORS_FIELD] = found
+        if suspect is not None:
+            values[SUSPECT_ID] = suspect
+        out.append(_with_values(rv, values))
     return out
 
 
 def partners_from_store(
     store: Store,
-    records: Sequence[RecordVersion],
+    keys: Sequence[RecordKey],
     mates: Mapping[RecordKey, set[RecordKey]] | None = None,
     rels: list[RelationshipVersion] | None = None,
-) -> list[RecordVersion]:
-    """:func:`with_partners` for a few records, reading only their relationships (``rels``,
-    when the caller already read them); housemates (:func:`co_residents_from_store`, read
-    unless given) count as partners too."""
-    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
+) -> dict[RecordKey, tuple[str, ...]]:
+    """:func:`partner_names` of a few person records, reading only their relationships
+    (``rels``, when the caller already read them); housemates
+    (:func:`co_residents_from_store`, read unless given) count as partners too."""
     if not keys:
-        return list(records)
+        return {}
     if rels is None:
         rels = store.relationships_of_records(keys)
     if mates is None:
@@ -76,20 +121,7 @@ def partners_from_store(
     for person, others in mates.items():
         index.setdefault(person, set()).update(others)
     wanted = {p for k in keys for p in index.get(k, ())}
-    name_of = store.field_of_records(wanted, "name")
-    return with_partners(records, index, name_of)
-
-
-def with_suspects(records: Sequence[RecordVersion]) -> list[RecordVersion]:
-    """Copies of person records whose id number failed its check, carrying it as suspect."""
-    out: list[RecordVersion] = []
-    for rv in records:
-        if rv.problems and rv.subject_type is SubjectType.PERSON:
-            values = with_suspect(rv.values, rv.problems)
-            if values is not None:
-                rv = dataclasses.replace(rv, values=values)
-        out.append(rv)
-    return out
+    return partner_names(keys, index, store.field_of_records(wanted, "name"))
 
 
 # relationships from a person record to the record of a building or company it is tied to
@@ -98,17 +130,19 @@ ANCHOR_TYPES = frozenset(
 )
 
 
-def anchor_of(rv: RecordVersion) -> list[str]:
-    """The national keys a building or enterprise record names (building part, USCC, or a
-    department's own identifier scheme)."""
-    if rv.retracted:
-        return []
-    if rv.subject_type is SubjectType.BUILDING:
-        key = national_key(rv.subject_type, rv.values)
+# the fields of a building or enterprise record that :func:`anchor_of` reads
+ANCHOR_FIELDS = ("building_code", "uscc", "identifiers")
+
+
+def anchor_of(subject_type: SubjectType, values: Mapping[str, Any]) -> list[str]:
+    """The national keys a current building or enterprise record names (building part,
+    USCC, or a department's own identifier scheme)."""
+    if subject_type is SubjectType.BUILDING:
+        key = national_key(subject_type, values)
         return [f"B:{key}"] if key else []
-    if rv.subject_type is SubjectType.ENTERPRISE:
-        out = [f"E:{rv.values['uscc']}"] if rv.values.get("uscc") else []
-        out += [f"E:{k}:{v}" for k, v in (rv.values.get("identifiers") or {}).items()]
+    if subject_type is SubjectType.ENTERPRISE:
+        out = [f"E:{values['uscc']}"] if values.get("uscc") else []
+        out += [f"E:{k}:{v}" for k, v in (values.get("identifiers") or {}).items()]
         return out
     return []
 
@@ -123,50 +157,53 @@ def anchor_targets(rels: Iterable[RelationshipVersion]) -> dict[RecordKey, set[R
     return out
 
 
-def with_anchors(
-    records: Sequence[RecordVersion],
+def anchor_keys(
+    keys: Iterable[RecordKey],
     targets: Mapping[RecordKey, set[RecordKey]],
     anchors_of: Mapping[RecordKey, list[str]],
-) -> list[RecordVersion]:
-    """Copies of person records whose values carry their anchors."""
-    out: list[RecordVersion] = []
-    for rv in records:
-        if rv.subject_type is SubjectType.PERSON and rv.key in targets:
-            found = sorted({a for t in targets[rv.key] for a in anchors_of.get(t, ())})
+) -> dict[RecordKey, tuple[str, ...]]:
+    """The anchors of each record (those with any), sorted."""
+    out: dict[RecordKey, tuple[str, ...]] = {}
+    for key in keys:
+        tied = targets.get(key)
+        if tied:
+            found = {a for t in tied for a in anchors_of.get(t, ())}
             if found:
-                rv = dataclasses.replace(rv, values={**rv.values, ANCHORS_FIELD: tuple(found)})
-        out.append(rv)
+                out[key] = tuple(sorted(found))
     return out
 
 
 def anchors_from_store(
     store: Store,
-    records: Sequence[RecordVersion],
+    keys: Sequence[RecordKey],
     rels: list[RelationshipVersion] | None = None,
-) -> list[RecordVersion]:
-    """:func:`with_anchors` for a few records, reading only their relationships (``rels``,
-    when the caller already read them)."""
-    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
+) -> dict[RecordKey, tuple[str, ...]]:
+    """:func:`anchor_keys` of a few records, reading only their relationships (``rels``,
+    when the caller already read them) and the anchoring fields of their targets."""
     if not keys:
-        return list(records)
+        return {}
     if rels is None:
         rels = store.relationships_of_records(keys)
     targets = anchor_targets(rels)
     wanted = {t for ts in targets.values() for t in ts}
-    anchors = {rv.key: anchor_of(rv) for rv in store.get_records(wanted)}
-    return with_anchors(records, targets, anchors)
+    tied = store.values_of_records(wanted, ANCHOR_FIELDS)
+    return anchor_keys(keys, targets, {k: anchor_of(t, v) for k, (t, v) in tied.items()})
 
 
 MAX_HOUSEHOLD = 8  # a "flat" with more residents is a dormitory or a data error: no context
 
 
-def unit_codes(records: Iterable[RecordVersion]) -> dict[RecordKey, str]:
-    """The unit code (28 characters: a flat) of each current building record that has one."""
+def unit_codes(
+    records: Mapping[RecordKey, tuple[SubjectType, Mapping[str, Any]]],
+) -> dict[RecordKey, str]:
+    """The unit code (28 characters: a flat) of each building record that has one
+    (``records``: current records' types and values, as
+    :meth:`~registry.store.base.Store.values_of_records` gives them)."""
     return {
-        rv.key: code
-        for rv in records
-        if not rv.retracted
-        and isinstance(code := rv.values.get("building_code"), str)
+        key: code
+        for key, (subject_type, values) in records.items()
+        if subject_type is SubjectType.BUILDING
+        and isinstance(code := values.get("building_code"), str)
         and len(code) == 28
     }
 
@@ -213,7 +250,7 @@ def co_residents_from_store(
     if rels is None:
         rels = store.relationships_of_records(keys)
     homes = {RecordKey(r.source, r.to_record_id) for r in rels if r.type == "RESIDES_AT"}
-    codes = set(unit_codes(store.get_records(homes)).values())
+    codes = set(unit_codes(store.values_of_records(homes, ("building_code",))).values())
     if not codes:
         return {}
     # the building records of those flats, by the match key that holds their unit code
@@ -234,8 +271,8 @@ def person_context(
         return list(records), {}
     rels = store.relationships_of_records(keys)
     mates = co_residents_from_store(store, keys, rels)
-    partnered = partners_from_store(store, records, mates, rels)
-    return with_suspects(anchors_from_store(store, partnered, rels)), mates
+    partners = partners_from_store(store, keys, mates, rels)
+    return with_context(records, partners, anchors_from_store(store, keys, rels)), mates
 
 
 def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:
@@ -245,10 +282,13 @@ def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list
     name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
     rels = list(store.iter_relationships())
     targets = anchor_targets(rels)
-    tied = {rv.key: rv for rv in store.get_records({t for ts in targets.values() for t in ts})}
+    tied = store.values_of_records({t for ts in targets.values() for t in ts}, ANCHOR_FIELDS)
     partners = partner_index(rels)
-    for person, mates in co_residents(residences(rels), unit_codes(tied.values())).items():
+    for person, mates in co_residents(residences(rels), unit_codes(tied)).items():
         partners.setdefault(person, set()).update(mates)
-    out = with_partners(records, partners, name_of)
-    anchors = {k: anchor_of(rv) for k, rv in tied.items()}
-    return with_suspects(with_anchors(out, targets, anchors))
+    del rels
+    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
+    anchors = {k: anchor_of(t, v) for k, (t, v) in tied.items()}
+    return with_context(
+        records, partner_names(keys, partners, name_of), anchor_keys(keys, targets, anchors)
+    )

@@ -49,6 +49,7 @@ def _enterprise(value: str) -> EnterpriseName | None:
     return parsed if isinstance(parsed, EnterpriseName) else None
 
 
+@lru_cache(maxsize=262_144)
 def name_key(value: str) -> str | None:
     """An order-free, script-free pinyin key of a person name (张伟 = ZHANG Wei)."""
     parsed = _person_name(value)

@@ -29,13 +29,3 @@ def suspect_id_number(problems: Iterable[Mapping[str, Any]]) -> str | None:
                 if len(code) == 18:
                     return code
     return None
-
-
-def with_suspect(
-    values: Mapping[str, Any], problems: Iterable[Mapping[str, Any]]
-) -> dict[str, Any] | None:
-    """``values`` plus the suspect id number, or None when there is none to add."""
-    if values.get("id_number"):
-        return None
-    suspect = suspect_id_number(problems)
-    return None if suspect is None else {**values, SUSPECT_ID: suspect}

@@ -394,6 +394,18 @@ class Store(abc.ABC):
             if not rv.retracted and isinstance(v := rv.values.get(field), str)
         }
 
+    def values_of_records(
+        self, keys: Iterable[RecordKey], fields: Sequence[str]
+    ) -> dict[RecordKey, tuple[SubjectType, dict[str, Any]]]:
+        """The subject type and the named normalised fields (those present) of each of
+        these records that is current, without building the records: the unit code of a
+        home, the identifiers of an employer, for matching context."""
+        return {
+            rv.key: (rv.subject_type, {f: rv.values[f] for f in fields if f in rv.values})
+            for rv in self.get_records(keys)
+            if not rv.retracted
+        }
+
     def judged_records_of(self, entity_ids: Iterable[str]) -> list[RecordKey]:
         """Records of these subjects that a steward's judgement names."""
         wanted = {rv.key for rs in self.records_of_many(entity_ids).values() for rv in rs}

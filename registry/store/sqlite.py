@@ -7,7 +7,6 @@ records are recognised by their content hash.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -386,7 +385,7 @@ class SQLiteStore(
             type=row[1],
             from_record_id=row[2],
             to_record_id=row[3],
-            attrs=json.loads(row[4]),
+            attrs=orjson.loads(row[4]),
             content_hash=row[5],
             version=row[6],
             origin=row[7],
@@ -441,7 +440,7 @@ class SQLiteStore(
     @staticmethod
     def _entity(row: Sequence[Any]) -> Entity:
         return Entity(
-            row[0], SubjectType(row[1]), row[2], row[3], json.loads(row[4]), row[5], row[6]
+            row[0], SubjectType(row[1]), row[2], row[3], orjson.loads(row[4]), row[5], row[6]
         )
 
     def get_entity(self, entity_id: str) -> Entity | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
+
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion
 from registry.store.sqlite_common import SUBJECT_TYPES, SQLiteMixin, chunks, dumps, record_id_chunks
@@ -169,6 +171,34 @@ class SQLiteBulkMembership(SQLiteMixin):
                 [path, source, *chunk],
             ):
                 found[RecordKey(source, rid)] = value
+        return found
+
+    def values_of_records(
+        self, keys: Iterable[RecordKey], fields: Sequence[str]
+    ) -> dict[RecordKey, tuple[SubjectType, dict[str, Any]]]:
+        found: dict[RecordKey, tuple[SubjectType, dict[str, Any]]] = {}
+        if not fields:
+            return found
+        paths = [f'$.values."{f}"' for f in fields]
+        # SQLite answers several paths as one JSON array, a single path as the bare value
+        marks_paths = ", ".join("?" * len(paths))
+        picked = (
+            f"json_extract(v.doc, {marks_paths})"
+            if len(paths) > 1
+            else "json_array(json_extract(v.doc, ?))"
+        )
+        for source, chunk in record_id_chunks(keys, _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for rid, subject_type, got in self._conn.execute(
+                f"SELECT r.record_id, v.subject_type, {picked} FROM records r "
+                f"JOIN record_versions v ON v.rv = r.rv WHERE r.source = ? AND "
+                f"r.record_id IN ({marks}) AND r.retracted = 0",
+                [*paths, source, *chunk],
+            ):
+                found[RecordKey(source, rid)] = (
+                    SUBJECT_TYPES[subject_type],
+                    {f: v for f, v in zip(fields, orjson.loads(got), strict=True) if v is not None},
+                )
         return found
 
     def judged_records_of(self, entity_ids: Iterable[str]) -> list[RecordKey]:

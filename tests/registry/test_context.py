@@ -3,23 +3,27 @@ it is tied to; a suspect id number through the valid number one slip away."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.context import (
+    ANCHOR_FIELDS,
     batch_person_context,
     co_residents_from_store,
     partners_from_store,
     person_context,
+    with_context,
 )
 from registry.demo.codes import make_id_number, parcel_code, unit_code
 from registry.mapping import Mapping
 from registry.service import Registry
-from registry.store.base import RecordKey, Store
+from registry.store.base import RecordKey, RecordVersion, Store
 from resolution.blocking import name_key
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
+from resolution.suspects import SUSPECT_ID
 
 P1 = parcel_code("330106", 1, 1, 1)
 
@@ -132,8 +136,7 @@ def test_housemates_are_partners_and_an_earlier_resident_learns_of_a_later_one(
         keys = [RecordKey("hukou", "H1"), RecordKey("hukou", "W1"), RecordKey("hukou", "N1")]
         mates = co_residents_from_store(reg.store, keys)
         assert mates == {keys[0]: {keys[1]}, keys[1]: {keys[0]}}, "the neighbour is not family"
-        seen = partners_from_store(reg.store, reg.store.get_records(keys[:1]))
-        assert seen[0].values[PARTNERS_FIELD] == ("宋金凤",)
+        assert partners_from_store(reg.store, keys[:1]) == {keys[0]: ("宋金凤",)}
         # the husband was resolved before his wife arrived; his stored keys now know her
         found = reg.store.records_by_match_keys(
             [f"np:{name_key('马华')}|{name_key('Song Jinfeng')}"]
@@ -236,3 +239,58 @@ def test_links_to_gives_the_endpoints_the_full_read_gives(tmp_path: Path) -> Non
         assert reg.store.links_to(units, "OWNS") == [(owner, unit)]
     finally:
         reg.close()
+
+
+def test_values_of_records_reads_what_the_whole_records_hold(tmp_path: Path) -> None:
+    """The lean read of a few fields answers as the whole records would (the Store
+    default): current records only, missing fields left out, one field or several."""
+    flat = unit_code(P1, 3, 101)
+    reg = _household(
+        tmp_path, [_resident("H1", "马华", 1, flat), _resident("W1", "宋金凤", 51, flat)]
+    )
+    try:
+        reg.retract("hukou", "W1:home")
+        keys = [
+            RecordKey("hukou", "H1:home"),
+            RecordKey("hukou", "W1:home"),
+            RecordKey("hukou", "H1"),
+            RecordKey("hukou", "nowhere"),
+        ]
+        for fields in (("building_code",), ANCHOR_FIELDS, ("name", "id_number", "uscc")):
+            lean = reg.store.values_of_records(keys, fields)
+            assert lean == Store.values_of_records(reg.store, keys, fields)
+        assert reg.store.values_of_records(keys, ANCHOR_FIELDS) == {
+            keys[0]: (SubjectType.BUILDING, {"building_code": flat}),
+            keys[2]: (SubjectType.PERSON, {}),
+        }
+    finally:
+        reg.close()
+
+
+def _person(record_id: str, values: dict[str, Any], problems: list[Any]) -> RecordVersion:
+    return RecordVersion(
+        RecordKey("s", record_id), 2, SubjectType.PERSON, "hash", {"姓名": "张婷"}, values,
+        problems, {"name": "fmt"}, "file.csv", "2026-11-23", 7, False, "P-00000001", "{}",
+    )  # fmt: skip
+
+
+def test_with_context_adds_partners_anchors_and_a_suspect_id_once() -> None:
+    """Each person record is copied once with all its context; a record with none is
+    handed back as it is, and a valid id number leaves no room for a suspect one."""
+    suspect = "330103200000639748"  # a transposition: fails the check
+    slip = [{"field": "id_number", "rule": "checksum", "value": suspect}]
+    plain = _person("a", {"name": "张婷"}, [])
+    slipped = _person("b", {"name": "张婷"}, slip)
+    valid = _person("c", {"name": "张婷", "id_number": "330103200006039748"}, slip)
+    home = RecordVersion(RecordKey("s", "h"), 1, SubjectType.BUILDING, "h", {}, {}, [])
+    out = with_context(
+        [plain, slipped, valid, home],
+        {slipped.key: ("李强",), home.key: ("x",)},
+        {slipped.key: ("B:1",)},
+    )
+    assert out[0] is plain and out[3] is home
+    context = {PARTNERS_FIELD: ("李强",), ANCHORS_FIELD: ("B:1",), SUSPECT_ID: suspect}
+    # every other field of the record is kept as it was
+    assert out[1] == dataclasses.replace(slipped, values={"name": "张婷", **context})
+    assert slipped.values == {"name": "张婷"}, "the stored record is left as it was"
+    assert out[2] is valid, "a valid number wins over a suspect one"
