@@ -80,6 +80,9 @@ class ClusterResult:
     kept_apart: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
     # different people (valid ids) sharing surname, birth date and home: twins, most often
     look_alikes: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
+    # records scored but not clustered (an incremental run's candidates of subjects nothing
+    # linked to): the subject each stays in
+    outside: dict[RecordKey, str] = field(default_factory=dict)
 
 
 # name levels under which a pair kept apart only by its identifiers is worth a steward's look:
@@ -98,6 +101,57 @@ def _same_name_levels(subject_type: SubjectType) -> tuple[int, frozenset[str]] |
     return names.index("name"), levels
 
 
+@dataclass(slots=True)
+class ScoredPairs:
+    """What scoring a set of candidate pairs gave: the links to apply and what needs a
+    steward (see :class:`ClusterResult`)."""
+
+    links: list[Link[RecordKey]] = field(default_factory=list)
+    review: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
+    kept_apart: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
+    look_alikes: list[tuple[RecordKey, RecordKey, float]] = field(default_factory=list)
+    count: int = 0
+
+
+def score_pairs(
+    subject_type: SubjectType,
+    records: Sequence[RecordVersion],
+    model: MatchModel,
+    pairs: Sequence[tuple[int, int]],
+    patterns: Sequence[tuple[str, ...]] | None = None,
+) -> ScoredPairs:
+    """Score candidate pairs of ``records`` (indices): links above the link threshold or by
+    a shared national identifier, the review band, and pairs two identifiers keep apart
+    that a steward should see."""
+    keys = [rv.key for rv in records]
+    if patterns is None:
+        features = FEATURES[subject_type]
+        patterns = [
+            comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
+        ]
+    out = ScoredPairs(count=len(pairs))
+    scorer = PatternScorer(model)
+    same_name = _same_name_levels(subject_type)
+    look = LookAlikes(FEATURES[subject_type]) if subject_type is SubjectType.PERSON else None
+    for (i, j), pattern in zip(pairs, patterns, strict=True):
+        weight, decisive = scorer.weight(pattern, records[i].values)
+        if decisive == "nonmatch":
+            if look is not None and look.alike(pattern, records[i].values, records[j].values):
+                out.look_alikes.append((keys[i], keys[j], weight))
+            elif same_name is not None and pattern[same_name[0]] in same_name[1]:
+                rest = scorer.without_decisive(pattern, weight)
+                if rest >= model.link_threshold:  # everything but the identifier says "same"
+                    out.kept_apart.append((keys[i], keys[j], rest))
+            continue
+        if decisive == "match":
+            out.links.append(Link(keys[i], keys[j], DECISIVE_MATCH + weight, "identifier"))
+        elif weight >= model.link_threshold:
+            out.links.append(Link(keys[i], keys[j], weight, "score"))
+        elif weight >= model.review_threshold:
+            out.review.append((keys[i], keys[j], weight))
+    return out
+
+
 def cluster_records(
     subject_type: SubjectType,
     records: Sequence[RecordVersion],
@@ -109,6 +163,7 @@ def cluster_records(
     max_block: int = DEFAULT_MAX_BLOCK,
     settled: Mapping[RecordKey, str] | None = None,
     subject_ids: Mapping[RecordKey, frozenset[str]] | None = None,
+    scored: ScoredPairs | None = None,
 ) -> ClusterResult:
     """Score candidate pairs among ``records`` and cluster them under the constraints.
 
@@ -116,43 +171,21 @@ def cluster_records(
     subject: pairs inside and between settled subjects were decided before and are not
     scored again, and each settled subject is held together as it is; only pairs with a
     record of a touched subject or a new record are scored. ``subject_ids`` gives records of
-    settled subjects read only in part the national identifiers of their whole subject."""
+    settled subjects read only in part the national identifiers of their whole subject.
+    ``scored``: the pairs were scored already (:func:`score_pairs`, over these records and
+    perhaps others); its links between these records are applied, and its review items
+    are reported as they are."""
     keys = [rv.key for rv in records]
     blocking = BlockingReport()
-    if pairs is None:
-        keyed = ((i, blocking_keys(subject_type, rv.values)) for i, rv in enumerate(records))
-        active = {i for i, k in enumerate(keys) if k not in settled} if settled else None
-        found, blocking = candidate_pairs(keyed, max_block, involving=active)
-        pairs = sorted(found)
-    links: list[Link[RecordKey]] = []
-    review: list[tuple[RecordKey, RecordKey, float]] = []
-    kept_apart: list[tuple[RecordKey, RecordKey, float]] = []
-    look_alikes: list[tuple[RecordKey, RecordKey, float]] = []
-    if patterns is None:
-        features = FEATURES[subject_type]
-        patterns = [
-            comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
-        ]
-    scorer = PatternScorer(model)
-    same_name = _same_name_levels(subject_type)
-    look = LookAlikes(FEATURES[subject_type]) if subject_type is SubjectType.PERSON else None
-    for (i, j), pattern in zip(pairs, patterns, strict=True):
-        weight, decisive = scorer.weight(pattern, records[i].values)
-        if decisive == "nonmatch":
-            if look is not None and look.alike(pattern, records[i].values, records[j].values):
-                look_alikes.append((keys[i], keys[j], weight))
-            elif same_name is not None and pattern[same_name[0]] in same_name[1]:
-                rest = scorer.without_decisive(pattern, weight)
-                if rest >= model.link_threshold:  # everything but the identifier says "same"
-                    kept_apart.append((keys[i], keys[j], rest))
-            continue
-        if decisive == "match":
-            links.append(Link(keys[i], keys[j], DECISIVE_MATCH + weight, "identifier"))
-        elif weight >= model.link_threshold:
-            links.append(Link(keys[i], keys[j], weight, "score"))
-        elif weight >= model.review_threshold:
-            review.append((keys[i], keys[j], weight))
+    if scored is None:
+        if pairs is None:
+            keyed = ((i, blocking_keys(subject_type, rv.values)) for i, rv in enumerate(records))
+            active = {i for i, k in enumerate(keys) if k not in settled} if settled else None
+            found, blocking = candidate_pairs(keyed, max_block, involving=active)
+            pairs = sorted(found)
+        scored = score_pairs(subject_type, records, model, pairs, patterns)
     present = set(keys)
+    links = [link for link in scored.links if link.a in present and link.b in present]
     if settled:
         first_of: dict[str, RecordKey] = {}
         for key in keys:
@@ -174,6 +207,6 @@ def cluster_records(
         identifiers[key] = whole | {own} if isinstance(own, str) else whole
     result = cluster(keys, links, cannot_link=apart, identifiers=identifiers)
     return ClusterResult(
-        result.clusters, result.applied, result.conflicts, review, blocking, len(pairs),
-        kept_apart, look_alikes,
+        result.clusters, result.applied, result.conflicts, scored.review, blocking,
+        scored.count, scored.kept_apart, scored.look_alikes,
     )  # fmt: skip
