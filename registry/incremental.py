@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from graph_schema.subject_types import SubjectType
 from registry.collector import collector_paused
 from registry.context import person_context
-from registry.engine import ModelSet, cluster_records
+from registry.engine import ModelSet, cluster_records, score_pairs
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import constraints_for
-from registry.neighbourhood import find_neighbourhood
+from registry.neighbourhood import find_candidates, read_subjects
 from registry.reconcile import reconcile
 from registry.review_items import review_items
 from registry.store.base import RecordKey, RecordVersion, Store
@@ -149,31 +149,50 @@ class EngineResolver:
         touched = {
             self.entities.resolve_id(rv.entity_id) or rv.entity_id for rv in changed if rv.entity_id
         }
-        near = find_neighbourhood(self.store, changed, touched, self.max_block)
-        records = near.records
-        if not records:
+        found = find_candidates(self.store, changed, touched, self.max_block)
+        changed_keys = {rv.key for rv in changed}
+        # first the change is scored against its candidates alone ...
+        candidates = [*found.own, *found.settled]
+        if not candidates:
             return {}
-        for rv in records:
+        held = {rv.key: rv.entity_id for rv in found.settled if rv.entity_id is not None}
+        candidates, pairs = self._pairs(
+            subject_type, candidates, held, found.keys, changed_keys, known
+        )
+        model = self.models.get(subject_type)
+        scored = score_pairs(subject_type, candidates, model, pairs)
+        active = {rv.key for rv in found.own}
+        linked = {
+            subject
+            for a, b in [*((link.a, link.b) for link in scored.links),
+                         *constraints_for(self.store, active).matches]
+            for subject in (held.get(a), held.get(b))
+            if subject is not None
+        }  # fmt: skip
+        # ... then only the settled subjects it links to are read and clustered with it: a
+        # subject nothing links to stays as it is, and scoring it again changes nothing
+        near = read_subjects(self.store, found, linked)
+        for rv in near.records:
             stored.setdefault(rv.key, rv)
+        by_key = {rv.key: rv for rv in candidates}  # with the context they were scored with
+        records = [by_key.get(rv.key, rv) for rv in near.records]
         current = {rv.key: rv.entity_id for rv in records}
         for rv in changed:
             if rv.retracted:
                 current.pop(rv.key, None)
         settled = {k: sid for k, sid in current.items() if sid is not None and sid not in touched}
-        records, pairs = self._pairs(
-            subject_type, records, settled, near.keys, {rv.key for rv in changed}, known
-        )
         constraints = constraints_for(self.store, current)
         result = cluster_records(
             subject_type,
             records,
-            self.models.get(subject_type),
+            model,
             constraints,
-            pairs=pairs,
-            max_block=self.max_block,
             settled=settled,
             subject_ids=near.subject_ids,
+            scored=scored,
         )
+        clustered = set(current)
+        result.outside = {k: e for k, e in held.items() if k not in clustered}
         placed = reconcile(
             self.entities, subject_type, result.clusters, current, unread=near.unread
         )

@@ -8,6 +8,7 @@ apart, and look-alikes; one item per pair of subjects, leaving out pairs already
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from graph_schema.subject_types import SubjectType
@@ -29,11 +30,11 @@ def uncertainty(weight: float) -> float:
 
 
 def _ambiguous(
-    result: ClusterResult, where: dict[RecordKey, int]
+    result: ClusterResult, where: Mapping[RecordKey, int | str]
 ) -> dict[frozenset[RecordKey], float]:
     """Review pairs whose record scores about as well with another subject as with its own
     (or with two others): the pair and the gap, in bits, between the two best subjects."""
-    best: dict[RecordKey, dict[int, tuple[float, RecordKey | None]]] = {}
+    best: dict[RecordKey, dict[int | str, tuple[float, RecordKey | None]]] = {}
 
     def note(rec: RecordKey, other: RecordKey, weight: float) -> None:
         per = best.setdefault(rec, {})
@@ -67,7 +68,10 @@ def review_items(
     record scoring as well with two subjects is marked ambiguous), and links refused because
     they would join different national identifiers or cross a steward's not-match. Pairs a
     steward already judged are left out."""
-    where = {k: n for n, members in enumerate(result.clusters) for k in members}
+    # which subject each record ended in: its cluster, or (a record scored against the
+    # change but of a subject nothing linked to, left unclustered) that subject
+    where: dict[RecordKey, int | str] = dict(result.outside)
+    where.update((k, n) for n, members in enumerate(result.clusters) for k in members)
     ambiguous = _ambiguous(result, where)
     items: list[ReviewItem] = []
     for a, b, w in result.review:
@@ -105,15 +109,17 @@ def review_items(
     return _one_per_subject_pair(items, where)
 
 
-def _one_per_subject_pair(items: list[ReviewItem], where: dict[RecordKey, int]) -> list[ReviewItem]:
+def _one_per_subject_pair(
+    items: list[ReviewItem], where: Mapping[RecordKey, int | str]
+) -> list[ReviewItem]:
     """A steward decides about two subjects once: of the record pairs between the same two
     clusters keep the strongest (an ambiguous or conflicting one before a plain one)."""
     rank = {"conflicting_identifiers": 0, "judgement_conflict": 1, "ambiguous_record": 2}
-    best: dict[tuple[int, int], ReviewItem] = {}
+    best: dict[frozenset[int | str], ReviewItem] = {}
     for item in items:
         assert item.left is not None and item.right is not None
         a, b = where.get(item.left, -1), where.get(item.right, -2)
-        key = (min(a, b), max(a, b))
+        key = frozenset((a, b))
         held = best.get(key)
         if held is None or (rank.get(item.reason, 3), -item.weight) < (
             rank.get(held.reason, 3),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+
+import pytest
 
 from graph_schema.subject_types import SubjectType
 from registry.engine import cluster_records
 from registry.judgements import Constraints
-from registry.neighbourhood import PARTIAL_READ, find_neighbourhood
+from registry.neighbourhood import PARTIAL_READ, find_candidates, read_subjects
 from registry.reconcile import reconcile
 from registry.service import Registry
 from registry.store.base import RecordKey, RecordVersion
@@ -34,7 +37,7 @@ def test_a_large_subject_is_read_in_part_and_a_new_record_still_joins_it(
     assert len(registry.store.records_of(big)) == 20
     (new,) = _store_only(registry, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
 
-    near = find_neighbourhood(registry.store, [new], set(), max_block=300)
+    near = read_subjects(registry.store, find_candidates(registry.store, [new], set(), 300), {big})
     read = [rv for rv in near.records if rv.entity_id == big]
     assert 1 <= len(read) <= PARTIAL_READ
     assert near.unread == {big: 20 - len(read)}
@@ -103,3 +106,40 @@ def test_unread_records_count_towards_which_id_survives_a_merge(
     retired = registry.store.get_entity(small)
     assert retired is not None and retired.status == "retired" and retired.merged_into == big
     assert {rv.key for rv in registry.store.records_of(big)} == set(cluster)
+
+
+def test_only_subjects_a_change_links_to_are_read_whole(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new record is scored against the records blocking found; the subjects it links to
+    are read and clustered with it, the others (namesakes with their own id numbers) are not
+    read at all. (What scoring such a subject finds for a steward is still queued:
+    ``test_a_record_scoring_alike_with_two_subjects_is_ambiguous``.)"""
+    rows = [
+        f"H1,欧阳娜娜,{X},13812345678,1949-12-31",
+        f"H2,欧阳娜娜,{X},,",
+        f"H3,欧阳娜娜,{Y},,1959-12-31",
+        f"H4,欧阳娜娜,{Y},,",
+    ]
+    ingest_persons(registry, tmp_path, "hukou", rows)
+    same, namesake = subject_of(registry, "hukou", "H1"), subject_of(registry, "hukou", "H3")
+    assert same != namesake
+    (new,) = _store_only(registry, tmp_path, "social", ["S1,欧阳娜娜,,13812345678,1949-12-31"])
+    found = find_candidates(registry.store, [new], set(), max_block=300)
+    assert {rv.entity_id for rv in found.settled} == {same, namesake}, "setup: both found"
+
+    asked: list[str] = []
+    whole = registry.store.records_of_many
+
+    def spy(entity_ids: Iterable[str]) -> dict[str, list[RecordVersion]]:
+        ids = list(entity_ids)
+        asked.extend(ids)
+        return whole(ids)
+
+    monkeypatch.setattr(registry.store, "records_of_many", spy)
+    with registry.store.transaction():
+        registry.resolver.resolve([new.key])
+    assert subject_of(registry, "social", "S1") == same  # by the shared phone and birth
+    assert namesake not in asked, "a subject nothing links to is not read"
+    assert len(registry.store.records_of(same)) == 3
+    assert len(registry.store.records_of(namesake)) == 2
