@@ -224,7 +224,8 @@ class EntityManager:
     def _refresh_chunk(self, ids: list[str], known: Mapping[str, Sequence[RecordVersion]]) -> None:
         found = self.store.get_entities(ids)
         members: dict[str, Sequence[RecordVersion]] = {i: known[i] for i in ids if i in known}
-        members.update(self.store.records_of_many([i for i in ids if i not in known]))
+        unknown = [i for i in ids if i not in known]
+        members.update(self.store.records_of_many(unknown, with_raw=False))
         events: list[tuple[str, str | None, str | None, dict[str, Any]]] = []
         changed: list[Entity] = []
         for entity_id in ids:

@@ -88,7 +88,7 @@ def find_candidates(
         wanted.update(mkeys)
         keys[rv.key] = mkeys
     found: dict[RecordKey, RecordVersion] = {}
-    for _, rvs in sorted(store.records_of_many(own).items()):
+    for _, rvs in sorted(store.records_of_many(own, with_raw=False).items()):
         found.update((rv.key, rv) for rv in rvs if rv.subject_type is subject_type)
     for rv in changed:
         if rv.retracted:
@@ -140,7 +140,7 @@ def read_subjects(store: Store, found: Candidates, subjects: set[str]) -> Neighb
     sizes = store.subject_sizes(subjects)
     large = {e for e in subjects if sizes.get(e, 0) > PARTIAL_ABOVE}
     records = {rv.key: rv for rv in found.own}
-    for _, rvs in sorted(store.records_of_many(subjects - large).items()):
+    for _, rvs in sorted(store.records_of_many(subjects - large, with_raw=False).items()):
         for rv in rvs:
             if rv.subject_type is subject_type:
                 records.setdefault(rv.key, rv)

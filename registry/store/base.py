@@ -333,12 +333,19 @@ class Store(abc.ABC):
                 found[entity_id] = entity
         return found
 
-    def records_of_many(self, entity_ids: Iterable[str]) -> dict[str, list[RecordVersion]]:
-        """:meth:`records_of` for several entities (entities without records left out)."""
+    def records_of_many(
+        self, entity_ids: Iterable[str], *, with_raw: bool = True
+    ) -> dict[str, list[RecordVersion]]:
+        """:meth:`records_of` for several entities (entities without records left out).
+        ``with_raw=False`` leaves ``raw`` and ``formats`` empty (as :meth:`iter_records`
+        does): matching and survivorship read only the normalised values."""
         found = {}
         for entity_id in entity_ids:
             records = self.records_of(entity_id)
             if records:
+                if not with_raw:
+                    for rv in records:
+                        rv.raw, rv.formats = {}, {}
                 found[entity_id] = records
         return found
 

@@ -59,18 +59,35 @@ class SQLiteBulkMembership(SQLiteMixin):
             ],
         )
 
-    def records_of_many(self, entity_ids: Iterable[str]) -> dict[str, list[RecordVersion]]:
+    def records_of_many(
+        self, entity_ids: Iterable[str], *, with_raw: bool = True
+    ) -> dict[str, list[RecordVersion]]:
         found: dict[str, list[RecordVersion]] = {}
+        # without the raw row SQLite hands over only the values and problems: half the
+        # time of decoding whole documents (a golden refresh of buildings with a hundred
+        # unit records each)
+        cols = self._RV_COLS
+        if not with_raw:
+            cols = cols.replace("v.doc", "json_extract(v.doc, '$.values', '$.problems')")
         for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
-                f"SELECT {self._RV_COLS}, r.entity_id FROM records r INDEXED BY records_entity "
+                f"SELECT {cols}, r.entity_id FROM records r INDEXED BY records_entity "
                 f"JOIN record_versions v ON v.rv = r.rv WHERE r.entity_id IN ({marks}) "
                 "AND r.retracted=0 ORDER BY v.rv",
                 chunk,
             ):
-                found.setdefault(row[9], []).append(self._rv(row, False, row[9]))
+                rv = self._rv(row, False, row[9]) if with_raw else self._lean_rv(row)
+                found.setdefault(row[9], []).append(rv)
         return found
+
+    @staticmethod
+    def _lean_rv(row: Sequence[Any]) -> RecordVersion:
+        values, problems = orjson.loads(row[5])
+        return RecordVersion(
+            RecordKey(row[0], row[1]), row[2], SUBJECT_TYPES[row[3]], row[4], {}, values,
+            problems, {}, row[6], row[7], row[8], False, row[9],
+        )  # fmt: skip
 
     def record_subjects(
         self, keys: Iterable[RecordKey]

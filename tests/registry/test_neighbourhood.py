@@ -131,10 +131,10 @@ def test_only_subjects_a_change_links_to_are_read_whole(
     asked: list[str] = []
     whole = registry.store.records_of_many
 
-    def spy(entity_ids: Iterable[str]) -> dict[str, list[RecordVersion]]:
+    def spy(entity_ids: Iterable[str], *, with_raw: bool = True) -> dict[str, list[RecordVersion]]:
         ids = list(entity_ids)
         asked.extend(ids)
-        return whole(ids)
+        return whole(ids, with_raw=with_raw)
 
     monkeypatch.setattr(registry.store, "records_of_many", spy)
     with registry.store.transaction():

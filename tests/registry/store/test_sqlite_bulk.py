@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
@@ -134,3 +135,23 @@ def test_field_of_records_reads_one_text_field_as_the_records_give_it(
     # a4 has no id number; values that are not text are not text fields
     assert set(store.field_of_records(keys, "id_number")) == {keys[0], keys[2]}
     assert store.field_of_records(keys, "no_such_field") == {}
+
+
+def test_records_of_many_without_raw_rows_reads_the_values_and_problems(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """A golden refresh reads subjects' records without their raw rows: the same records
+    with the same values, problems and bookkeeping, only ``raw`` and ``formats`` left
+    empty (as the Store default leaves them)."""
+    ingest_persons(registry, tmp_path, "hukou", [*ROWS, "a9,赵六,12345,13800000009"])
+    store = registry.store
+    registry.retract("hukou", "a2")
+    subjects = {rv.entity_id for rv in store.iter_records() if rv.entity_id}
+    whole = store.records_of_many(subjects)
+    lean = store.records_of_many(subjects, with_raw=False)
+    assert lean == Store.records_of_many(store, subjects, with_raw=False)
+    assert sorted(lean) == sorted(whole)
+    for entity_id, records in whole.items():
+        expected = [dataclasses.replace(rv, raw={}, formats={}) for rv in records]
+        assert lean[entity_id] == expected
+    assert any(rv.problems for rs in lean.values() for rv in rs), "setup: a flagged id"
