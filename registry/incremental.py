@@ -58,7 +58,7 @@ class EngineResolver:
         """A new resident is context for those already in the flat: their blocking keys are
         recomputed so that later records can find them by it, as a batch run would."""
         others = {m for ms in mates.values() for m in ms} - changed
-        found = [rv for rv in self.store.get_records(others) if not rv.retracted]
+        found = [rv for rv in self.store.get_records(others, with_raw=False) if not rv.retracted]
         for rv in self._in_context(found, known):
             self.store.set_match_keys(rv.key, blocking_keys(rv.subject_type, rv.values))
 

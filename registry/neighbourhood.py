@@ -122,7 +122,7 @@ def find_candidates(
     }
     out.settled = [
         rv
-        for rv in store.get_records(picked)
+        for rv in store.get_records(picked, with_raw=False)
         if not rv.retracted and rv.entity_id is not None and rv.subject_type is subject_type
     ]
     for key in list(keys):
@@ -149,7 +149,7 @@ def read_subjects(store: Store, found: Candidates, subjects: set[str]) -> Neighb
         if rv.entity_id in large:
             of_part.setdefault(rv.entity_id, {})[rv.key] = rv
     judged = set(store.judged_records_of(large)).difference(records)
-    for rv in store.get_records(judged):
+    for rv in store.get_records(judged, with_raw=False):
         if not rv.retracted and rv.entity_id in large and rv.subject_type is subject_type:
             of_part.setdefault(rv.entity_id, {})[rv.key] = rv
     out = Neighbourhood([], keys=found.keys)

@@ -237,8 +237,11 @@ class Store(abc.ABC):
         """The current version of a record (retracted ones too)."""
 
     @abc.abstractmethod
-    def get_records(self, keys: Iterable[RecordKey]) -> list[RecordVersion]:
-        """Current versions of several records (unknown keys are left out)."""
+    def get_records(
+        self, keys: Iterable[RecordKey], *, with_raw: bool = True
+    ) -> list[RecordVersion]:
+        """Current versions of several records (unknown keys are left out);
+        ``with_raw=False`` leaves ``raw`` and ``formats`` empty, as :meth:`iter_records`."""
 
     @abc.abstractmethod
     def record_versions(self, key: RecordKey) -> list[RecordVersion]:

@@ -25,7 +25,14 @@ from registry.store.base import (
 )
 from registry.store.graph_rows import GraphStore
 from registry.store.sqlite_bulk import SQLiteBulkMembership
-from registry.store.sqlite_common import SUBJECT_TYPES, chunks, dumps, record_id_chunks, utcnow
+from registry.store.sqlite_common import (
+    LEAN_DOC,
+    SUBJECT_TYPES,
+    chunks,
+    dumps,
+    record_id_chunks,
+    utcnow,
+)
 from registry.store.sqlite_derived import SQLiteDerivedLinks
 from registry.store.sqlite_feed import SQLiteChangeFeed
 from registry.store.sqlite_graph import SQLiteGraphReads
@@ -259,6 +266,7 @@ class SQLiteStore(
         "v.ingested_at, v.seq"
     )
     _N = 9  # columns in _RV_COLS; extra selected columns follow
+    _LEAN_COLS = _RV_COLS.replace("v.doc", LEAN_DOC)
 
     def _rv(
         self, row: Sequence[Any], retracted: bool = False, entity: str | None = None
@@ -288,14 +296,17 @@ class SQLiteStore(
         ).fetchone()
         return None if row is None else self._rv(row, bool(row[9]), row[10])
 
-    def get_records(self, keys: Iterable[RecordKey]) -> list[RecordVersion]:
+    def get_records(
+        self, keys: Iterable[RecordKey], *, with_raw: bool = True
+    ) -> list[RecordVersion]:
         out: list[RecordVersion] = []
+        cols, make = (self._RV_COLS, self._rv) if with_raw else (self._LEAN_COLS, self._lean_rv)
         for source, chunk in record_id_chunks(keys):
             marks = ",".join("?" * len(chunk))
             out.extend(
-                self._rv(row, bool(row[self._N]), row[self._N + 1])
+                make(row, bool(row[self._N]), row[self._N + 1])
                 for row in self._conn.execute(
-                    f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
+                    f"SELECT {cols}, r.retracted, r.entity_id FROM records r "
                     f"JOIN record_versions v ON v.rv = r.rv WHERE r.source=? AND "
                     f"r.record_id IN ({marks})",
                     [source, *chunk],
@@ -325,11 +336,13 @@ class SQLiteStore(
         if subject_type is not None:
             sql += " WHERE r.subject_type = ?"
             params = (subject_type.value,)
+        if not with_raw:  # SQLite hands over the values and problems only
+            sql = sql.replace("v.doc", LEAN_DOC, 1)
         for row in self._conn.execute(sql + " ORDER BY v.rv", params):
-            rv = self._rv(row, bool(row[9]), row[10])
-            if not with_raw:
-                rv.raw, rv.formats = {}, {}
-            yield rv
+            if with_raw:
+                yield self._rv(row, bool(row[9]), row[10])
+            else:
+                yield self._lean_rv(row, bool(row[9]), row[10])
 
     # -- relationships ---------------------------------------------------------------
     def relationship_hashes(

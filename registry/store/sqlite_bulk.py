@@ -14,7 +14,14 @@ import orjson
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion
-from registry.store.sqlite_common import SUBJECT_TYPES, SQLiteMixin, chunks, dumps, record_id_chunks
+from registry.store.sqlite_common import (
+    LEAN_DOC,
+    SUBJECT_TYPES,
+    SQLiteMixin,
+    chunks,
+    dumps,
+    record_id_chunks,
+)
 
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
 
@@ -66,9 +73,7 @@ class SQLiteBulkMembership(SQLiteMixin):
         # without the raw row SQLite hands over only the values and problems: half the
         # time of decoding whole documents (a golden refresh of buildings with a hundred
         # unit records each)
-        cols = self._RV_COLS
-        if not with_raw:
-            cols = cols.replace("v.doc", "json_extract(v.doc, '$.values', '$.problems')")
+        cols = self._RV_COLS if with_raw else self._RV_COLS.replace("v.doc", LEAN_DOC)
         for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
@@ -77,16 +82,20 @@ class SQLiteBulkMembership(SQLiteMixin):
                 "AND r.retracted=0 ORDER BY v.rv",
                 chunk,
             ):
-                rv = self._rv(row, False, row[9]) if with_raw else self._lean_rv(row)
+                rv = (self._rv if with_raw else self._lean_rv)(row, False, row[9])
                 found.setdefault(row[9], []).append(rv)
         return found
 
     @staticmethod
-    def _lean_rv(row: Sequence[Any]) -> RecordVersion:
+    def _lean_rv(
+        row: Sequence[Any], retracted: bool = False, entity: str | None = None
+    ) -> RecordVersion:
+        """A record version read with :data:`LEAN_DOC` in place of its document: ``raw``
+        and ``formats`` left empty."""
         values, problems = orjson.loads(row[5])
         return RecordVersion(
             RecordKey(row[0], row[1]), row[2], SUBJECT_TYPES[row[3]], row[4], {}, values,
-            problems, {}, row[6], row[7], row[8], False, row[9],
+            problems, {}, row[6], row[7], row[8], retracted, entity,
         )  # fmt: skip
 
     def record_subjects(

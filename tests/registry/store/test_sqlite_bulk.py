@@ -7,7 +7,7 @@ from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
 from registry.service import Registry
-from registry.store.base import Entity, RecordKey, Store
+from registry.store.base import Entity, RecordKey, RecordVersion, Store
 from tests.registry.conftest import ingest_persons, subject_of
 
 ROWS = [
@@ -155,3 +155,23 @@ def test_records_of_many_without_raw_rows_reads_the_values_and_problems(
         expected = [dataclasses.replace(rv, raw={}, formats={}) for rv in records]
         assert lean[entity_id] == expected
     assert any(rv.problems for rs in lean.values() for rv in rs), "setup: a flagged id"
+
+
+def test_records_read_without_raw_rows_are_the_records_without_them(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """``get_records`` and ``iter_records`` without raw rows give what the whole read gives,
+    with ``raw`` and ``formats`` left empty: retracted flags and subjects included."""
+    ingest_persons(registry, tmp_path, "hukou", [*ROWS, "a9,赵六,12345,13800000009"])
+    store = registry.store
+    registry.retract("hukou", "a2")
+    keys = [rv.key for rv in store.iter_records()] + [RecordKey("hukou", "nowhere")]
+
+    def bare(records: list[RecordVersion]) -> list[RecordVersion]:
+        return [dataclasses.replace(rv, raw={}, formats={}) for rv in records]
+
+    assert store.get_records(keys, with_raw=False) == bare(store.get_records(keys))
+    assert list(store.iter_records(with_raw=False)) == bare(list(store.iter_records()))
+    people = list(store.iter_records(SubjectType.PERSON, with_raw=False))
+    assert people == bare(list(store.iter_records(SubjectType.PERSON)))
+    assert any(rv.retracted for rv in people) and any(rv.problems for rv in people)
