@@ -14,7 +14,7 @@ from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion, Store
-from registry.survivorship import SurvivorshipRules, golden_values
+from registry.survivorship import SurvivorshipRules, golden_values, keeps_golden
 
 
 @dataclass(slots=True)
@@ -66,6 +66,10 @@ class EntityManager:
         self.store = store
         self.rules = rules
         self.counts = ChangeCounts()
+        # since the last flush: the new records each subject took in (a record of no
+        # subject before), and the subjects changed in any other way
+        self._joined: dict[str, list[RecordKey]] = {}
+        self._disturbed: set[str] = set()
 
     def resolve_id(self, entity_id: str) -> str | None:
         """Follow merge redirects to the surviving id (None when unknown)."""
@@ -140,11 +144,16 @@ class EntityManager:
                     events.append(("record_left", previous, st, payload))
                     self.counts.left += 1
                     self.counts.touched.add(previous)
+                    self._disturbed.add(previous)
                 if entity_id is not None:
                     payload = {**_key_payload(key), "reason": reason, "from": previous}
                     events.append(("record_joined", entity_id, st, payload))
                     self.counts.joined += 1
                     self.counts.touched.add(entity_id)
+                    if previous is None:
+                        self._joined.setdefault(entity_id, []).append(key)
+                    else:
+                        self._disturbed.add(entity_id)
                 last_event.append(len(events) - 1)
             seqs = self.store.append_events(events)
             self.store.assign_many(
@@ -185,6 +194,7 @@ class EntityManager:
         self.counts.merged += 1
         self.counts.touched.add(survivor)
         self.counts.touched.discard(retired)
+        self._disturbed.add(survivor)
 
     def record_split(
         self, entity_id: str, new_id: str, subject_type: SubjectType, *, reason: str
@@ -195,21 +205,52 @@ class EntityManager:
         )
         self.counts.split += 1
         self.counts.touched.update((entity_id, new_id))
+        self._disturbed.update((entity_id, new_id))
 
     def touch(self, entity_id: str | None) -> None:
         """Mark a subject for a golden-value refresh (a member record changed in place)."""
         if entity_id is not None:
             self.counts.touched.add(entity_id)
+            self._disturbed.add(entity_id)
 
-    def flush(self, known: Mapping[str, Sequence[RecordVersion]] | None = None) -> set[str]:
+    def flush(
+        self,
+        known: Mapping[str, Sequence[RecordVersion]] | None = None,
+        joined: Mapping[RecordKey, RecordVersion] | None = None,
+    ) -> set[str]:
         """Refresh the golden values of every subject touched since the last flush.
 
         ``known`` may give subjects' current records (a batch run holds them all): those
-        are not read again."""
+        are not read again. ``joined`` may give the new records that joined subjects: a
+        subject changed only by new records whose every value is already its golden value
+        keeps them without being read (:func:`registry.survivorship.keeps_golden`; an
+        employer's thousandth employee record, say)."""
         touched = set(self.counts.touched)
-        self.refresh(touched, known)
+        kept = self._unchanged(touched, joined) if joined else set()
+        self.refresh(touched - kept, known)
         self.counts.touched.clear()
+        self._joined.clear()
+        self._disturbed.clear()
         return touched
+
+    def _unchanged(self, touched: set[str], joined: Mapping[RecordKey, RecordVersion]) -> set[str]:
+        """The touched subjects whose golden values the new records joining them keep."""
+        only_joined = [
+            e
+            for e in touched - self._disturbed
+            if e in self._joined and all(k in joined for k in self._joined[e])
+        ]
+        kept: set[str] = set()
+        for entity_id, entity in self.store.get_entities(only_joined).items():
+            if (
+                entity.status == "active"
+                and entity.golden
+                and all(
+                    keeps_golden(entity.golden, joined[k].values) for k in self._joined[entity_id]
+                )
+            ):
+                kept.add(entity_id)
+        return kept
 
     def refresh(
         self,

@@ -40,13 +40,14 @@ class EngineResolver:
         before = ChangeCounts()
         before.add(self.entities.counts)
         by_type: dict[SubjectType, list[RecordVersion]] = {}
-        for rv in self.store.get_records(keys):
+        read = self.store.get_records(keys, with_raw=False)
+        for rv in read:
             by_type.setdefault(rv.subject_type, []).append(rv)
         # persons last: their context (homes, companies) reads the other types' match keys
         complete: dict[str, list[RecordVersion]] = {}
         for subject_type in sorted(by_type, key=lambda t: t is SubjectType.PERSON):
             complete.update(self._resolve_type(subject_type, by_type[subject_type]))
-        touched = self.entities.flush(complete)
+        touched = self.entities.flush(complete, {rv.key: rv for rv in read})
         return self.entities.counts.since(before, touched)
 
     def _refresh_housemates(
@@ -199,7 +200,8 @@ class EngineResolver:
         self.store.put_review_items(subject_type, review_items(subject_type, result, constraints))
         subject_of = {k: e for e, members in placed.items() for k in members}
         for rv in changed:
-            if not rv.retracted:
+            # a record changed in place; a new one joining was counted when it moved in
+            if not rv.retracted and rv.entity_id is not None:
                 self.entities.touch(subject_of.get(rv.key))
         # a subject read in part (or that took in one's records) has records no one read
         return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,3 +174,24 @@ def golden_values(records: Iterable[RecordVersion], rules: SurvivorshipRules) ->
         else:
             out[name] = best
     return out
+
+
+_ABSENT = object()
+
+
+def keeps_golden(golden: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Whether a record with these values joining a subject leaves its golden values as they
+    are: every value it gives is already the chosen one. Whatever its trust and recency,
+    each of its candidates then has the chosen value, and every other value's candidates
+    rank as before (its support only grew the chosen value's): the best of them all still
+    holds the chosen value. An attribute the golden values lack is a change."""
+    for name, value in values.items():
+        if name == "identifiers" and isinstance(value, dict):
+            chosen = golden.get("identifiers")
+            if not isinstance(chosen, dict):
+                return False
+            if any(chosen.get(scheme, _ABSENT) != v for scheme, v in value.items()):
+                return False
+        elif golden.get(name, _ABSENT) != value:
+            return False
+    return True

@@ -4,12 +4,19 @@ over each subject's current records, read afresh."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from registry.demo import generate_city
 from registry.mapping import Mapping
 from registry.service import Registry
 from registry.survivorship import golden_values
+from tests.registry.conftest import ingest_persons, subject_of
+
+X = "11010519491231002X"
 
 
 def _assert_golden_fresh(reg: Registry) -> int:
@@ -37,5 +44,43 @@ def test_golden_values_match_the_records_after_incremental_and_batch_runs(
         assert _assert_golden_fresh(reg) > 400
         reg.resolve()
         assert _assert_golden_fresh(reg) > 400
+    finally:
+        reg.close()
+
+
+def test_a_subject_only_new_agreeing_records_joined_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New records that only repeat a subject's golden values leave them as they are,
+    without working them out again from every record (an employer's thousandth employee);
+    a new value, or a member record changed in place, refreshes them from the records."""
+    reg = Registry(tmp_path / "store")
+    try:
+        ingest_persons(reg, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
+        subject = subject_of(reg, "hukou", "H1")
+        reads: list[str] = []
+        refresh = reg.entities.refresh
+
+        def spy(entity_ids: Iterable[str], known: Any = None) -> None:
+            ids = list(entity_ids)
+            reads.extend(ids)
+            refresh(ids, known)
+
+        monkeypatch.setattr(reg.entities, "refresh", spy)
+        ingest_persons(reg, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
+        assert subject_of(reg, "social", "S1") == subject
+        assert subject not in reads, "nothing new: the golden values are kept"
+        ingest_persons(reg, tmp_path, "tax", [f"T1,张伟,{X},13900000000,"])
+        assert subject_of(reg, "tax", "T1") == subject
+        assert subject in reads, "a new phone number: refreshed"
+        reads.clear()
+        ingest_persons(reg, tmp_path, "social", [f"S1,张伟,{X},13700000000,1949-12-31"])
+        assert subject in reads, "a member record changed in place: refreshed"
+        reads.clear()
+        golden = reg.store.get_entity(subject).golden  # type: ignore[union-attr]
+        agreeing = f"S2,张伟,{X},{golden['phone']},1949-12-31"
+        ingest_persons(reg, tmp_path, "social", [agreeing, f"S1,张伟,{X},13600000000,1949-12-31"])
+        assert subject in reads, "a record changed in place beside one agreeing: refreshed"
+        assert _assert_golden_fresh(reg) == 1
     finally:
         reg.close()

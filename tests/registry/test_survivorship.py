@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey, RecordVersion
-from registry.survivorship import SurvivorshipRules, golden_attributes, golden_values
+from registry.survivorship import (
+    SurvivorshipRules,
+    golden_attributes,
+    golden_values,
+    keeps_golden,
+)
 
 RULES = SurvivorshipRules(
     {"*": {"hukou": 50, "tax": 30, "social": 20}, "phone": {"social": 60, "hukou": 40}}
@@ -69,3 +74,41 @@ def test_golden_values_are_the_best_of_the_full_ranking(
 ) -> None:
     records = [_record(src, f"r{i}", seq, values) for i, (src, seq, values) in enumerate(rows)]
     assert golden_values(records, RULES) == _best(records)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["hukou", "tax", "social", "other"]), st.integers(0, 3), VALUES),
+        min_size=1,
+        max_size=8,
+    ),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["hukou", "tax", "social", "other"]),
+            st.integers(0, 5),
+            st.lists(st.sampled_from(["name", "phone", "address", "birth_date", "identifiers"])),
+        ),
+        max_size=4,
+    ),
+)
+def test_records_agreeing_with_the_golden_values_keep_them(
+    rows: list[tuple[str, int, dict[str, Any]]],
+    joining: list[tuple[str, int, list[str]]],
+) -> None:
+    """A new record whose every value is already the chosen one, whatever its source's
+    trust and however recent, leaves the golden values as they are; one with a value the
+    golden values lack or do not hold is not taken as keeping them."""
+    records = [_record(src, f"r{i}", seq, values) for i, (src, seq, values) in enumerate(rows)]
+    golden = golden_values(records, RULES)
+    new = []
+    for i, (src, seq, names) in enumerate(joining):
+        values = {n: golden[n] for n in names if n in golden}
+        assert keeps_golden(golden, values)
+        new.append(_record(src, f"n{i}", seq, values))
+    assert golden_values(records + new, RULES) == golden
+    for name in ("name", "phone"):
+        other = {name: "never chosen"}
+        assert not keeps_golden(golden, other)
+    if "identifiers" in golden:
+        assert not keeps_golden(golden, {"identifiers": {"passport": "never chosen"}})
+        assert not keeps_golden(golden, {"identifiers": {"new scheme": "p"}})
