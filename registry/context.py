@@ -13,6 +13,7 @@ from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey, RecordVersion, RelationshipVersion, Store
+from resolution.blocking import partner_key
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 from resolution.identity import national_key
 from resolution.suspects import SUSPECT_ID, suspect_id_number
@@ -43,12 +44,12 @@ def partner_names(
     partners: Mapping[RecordKey, set[RecordKey]],
     name_of: Mapping[RecordKey, str],
 ) -> dict[RecordKey, tuple[str, ...]]:
-    """The names of each record's partners (those with a name), sorted."""
+    """Each record's partners (those with a name), by :func:`partner_key`, sorted."""
     out: dict[RecordKey, tuple[str, ...]] = {}
     for key in keys:
         mates = partners.get(key)
         if mates:
-            names = {name_of[p] for p in mates if p in name_of}
+            names = {partner_key(name_of[p]) for p in mates if p in name_of}
             if names:
                 out[key] = tuple(sorted(names))
     return out
@@ -273,6 +274,29 @@ def person_context(
     mates = co_residents_from_store(store, keys, rels)
     partners = partners_from_store(store, keys, mates, rels)
     return with_context(records, partners, anchors_from_store(store, keys, rels)), mates
+
+
+# the stored match keys that hold a person record's context after their "|"
+CONTEXT_KEYS = {"np:": PARTNERS_FIELD, "na:": ANCHORS_FIELD}
+
+
+def stored_context(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:
+    """The records with the context their stored match keys were made with: partners
+    (``np:``) and anchors (``na:``) read back from those keys, a suspect id number from the
+    record's problems. One lean read, where :func:`person_context` reads relationships,
+    flats, partners' names and anchoring records: an incremental run compares records of
+    settled subjects with this. The keys were made with the context of the record's last
+    resolution, refreshed when a housemate arrives (a batch run works it out afresh)."""
+    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
+    found: dict[str, dict[RecordKey, set[str]]] = {f: {} for f in CONTEXT_KEYS.values()}
+    for key, mkeys in store.match_keys_of(keys, prefixes=tuple(CONTEXT_KEYS)).items():
+        for mkey in mkeys:
+            field = CONTEXT_KEYS.get(mkey[:3])
+            if field is not None and "|" in mkey:
+                found[field].setdefault(key, set()).add(mkey.split("|", 1)[1])
+    partners = {k: tuple(sorted(v)) for k, v in found[PARTNERS_FIELD].items()}
+    anchors = {k: tuple(sorted(v)) for k, v in found[ANCHORS_FIELD].items()}
+    return with_context(records, partners, anchors)
 
 
 def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from graph_schema.subject_types import SubjectType
 from registry.collector import collector_paused
-from registry.context import person_context
+from registry.context import person_context, stored_context
 from registry.engine import ModelSet, cluster_records, score_pairs
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import constraints_for
@@ -106,11 +106,11 @@ class EngineResolver:
         where a pair compares them.
 
         A changed record is paired by its own keys (``found_by``), a settled record by the
-        keys it is stored under that found it (``found_by``) and its context is worked out
-        only if a pair compares it: most of a neighbourhood is whole settled subjects read
-        to be held together, never compared. The other active records (the rest of a
-        touched subject) are paired by their own keys against every stored key of the
-        settled records."""
+        keys it is stored under that found it (``found_by``). A settled record a pair
+        compares carries the context its stored keys were made with
+        (:func:`registry.context.stored_context`). The other active records (the rest of a
+        touched subject) are paired by their own keys, with their context worked out
+        afresh, against every stored key of the settled records."""
         records = list(records)
         active = [i for i, rv in enumerate(records) if rv.key not in settled]
         extra = [i for i in active if records[i].key not in changed]
@@ -127,8 +127,11 @@ class EngineResolver:
         found, _ = candidate_pairs(keyed, self.max_block, involving=set(active))
         pairs = sorted(found)
         if subject_type is SubjectType.PERSON:
+            # settled records compare with the context their stored keys were made with
             compared = sorted({i for pair in pairs for i in pair}.difference(active))
-            self._add_context(records, compared, known)
+            seen = stored_context(self.store, [records[i] for i in compared])
+            for i, rv in zip(compared, seen, strict=True):
+                records[i] = rv
         return records, pairs
 
     def _resolve_type(

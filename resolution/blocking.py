@@ -56,6 +56,13 @@ def name_key(value: str) -> str | None:
     return cross_script_key(parsed) if parsed is not None else None
 
 
+def partner_key(name: str) -> str:
+    """How a partner's name is held for matching (:data:`PARTNERS_FIELD`): its
+    :func:`name_key`, script-free (a marriage record may spell a spouse in pinyin), or the
+    name itself when it has none."""
+    return name_key(name) or name
+
+
 def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
     if v.get("id_number"):
         yield "id:" + v["id_number"]
@@ -80,13 +87,12 @@ def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
     address = _address(v["address"]) if v.get("address") else None
     if address is not None and address.district:
         yield f"nd:{name}|{address.district}"
+    # context keys: the part after "|" is the anchor or partner itself, so the stored keys
+    # of a record give back its context (registry.context.stored_context)
     for anchor in v.get(ANCHORS_FIELD) or ():
-        if pkey:
-            yield f"na:{pkey}|{anchor}"
-    for partner in v.get(PARTNERS_FIELD) or ():
-        # script-free on both sides: a marriage record may spell a spouse in pinyin
-        other = name_key(partner) if pkey else None
-        yield f"np:{pkey}|{other}" if other else f"np:{name}|{partner}"
+        yield f"na:{pkey or name}|{anchor}"
+    for partner in v.get(PARTNERS_FIELD) or ():  # script-free already: partner_key
+        yield f"np:{pkey or name}|{partner}"
 
 
 def _enterprise_keys(v: Mapping[str, Any]) -> Iterator[str]:

@@ -447,8 +447,11 @@ class Store(abc.ABC):
         """Rebuild the blocking index of one subject type (batch resolution)."""
 
     @abc.abstractmethod
-    def match_keys_of(self, keys: Iterable[RecordKey]) -> dict[RecordKey, list[str]]:
-        """The blocking keys the engine last stored for each record (context included)."""
+    def match_keys_of(
+        self, keys: Iterable[RecordKey], prefixes: Sequence[str] = ()
+    ) -> dict[RecordKey, list[str]]:
+        """The blocking keys the engine last stored for each record (context included);
+        with ``prefixes``, only those starting with one of them."""
 
     @abc.abstractmethod
     def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:

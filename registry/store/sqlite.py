@@ -547,13 +547,20 @@ class SQLiteStore(
             [(m, key.source, key.record_id) for m in dict.fromkeys(match_keys)],
         )
 
-    def match_keys_of(self, keys: Iterable[RecordKey]) -> dict[RecordKey, list[str]]:
+    def match_keys_of(
+        self, keys: Iterable[RecordKey], prefixes: Sequence[str] = ()
+    ) -> dict[RecordKey, list[str]]:
         out: dict[RecordKey, list[str]] = {}
+        # prefixes are filtered by SQLite: a record's other keys never reach Python
+        where = " OR ".join("substr(mkey, 1, ?) = ?" for _ in prefixes)
+        where = f" AND ({where})" if where else ""
+        extra = [x for p in prefixes for x in (len(p), p)]
         for source, chunk in record_id_chunks(keys):
             marks = ",".join("?" * len(chunk))
             for rid, mkey in self._conn.execute(
-                f"SELECT record_id, mkey FROM match_keys WHERE source=? AND record_id IN ({marks})",
-                [source, *chunk],
+                "SELECT record_id, mkey FROM match_keys "
+                f"WHERE source=? AND record_id IN ({marks}){where}",
+                [source, *chunk, *extra],
             ):
                 out.setdefault(RecordKey(source, rid), []).append(mkey)
         return out

@@ -6,7 +6,8 @@ household register names the same couple as a child's father and mother, with id
 record alone identifies the person, but the pair of names does: two records with the same
 name whose partners (spouse, or the other parent of a child) share a name are strong
 evidence of one person. The engine puts the partners' names under :data:`PARTNERS_FIELD`
-before comparing; they are context, never stored as a value of the subject.
+before comparing, as script-free name keys (:func:`resolution.blocking.partner_key`: 宋金凤
+and Song Jinfeng are one partner); they are context, never stored as a value of the subject.
 
 Anchors work the same way for records that name a person and nothing else: a property
 register names an owner beside the unit owned, a shareholder list names a shareholder beside
@@ -26,7 +27,7 @@ ANCHOR_LEVELS = ("shared", "different")
 
 
 def partner_level(a: Any, b: Any) -> str:
-    """``shared`` when the partner-name collections intersect, else ``different``."""
+    """``shared`` when the partners' name keys intersect, else ``different``."""
     return "shared" if set(a) & set(b) else "different"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,15 @@ from registry.context import (
     co_residents_from_store,
     partners_from_store,
     person_context,
+    stored_context,
     with_context,
 )
+from registry.demo import generate_city
 from registry.demo.codes import make_id_number, parcel_code, unit_code
 from registry.mapping import Mapping
 from registry.service import Registry
 from registry.store.base import RecordKey, RecordVersion, Store
-from resolution.blocking import name_key
+from resolution.blocking import name_key, partner_key
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 from resolution.suspects import SUSPECT_ID
 
@@ -136,7 +139,7 @@ def test_housemates_are_partners_and_an_earlier_resident_learns_of_a_later_one(
         keys = [RecordKey("hukou", "H1"), RecordKey("hukou", "W1"), RecordKey("hukou", "N1")]
         mates = co_residents_from_store(reg.store, keys)
         assert mates == {keys[0]: {keys[1]}, keys[1]: {keys[0]}}, "the neighbour is not family"
-        assert partners_from_store(reg.store, keys[:1]) == {keys[0]: ("宋金凤",)}
+        assert partners_from_store(reg.store, keys[:1]) == {keys[0]: (partner_key("宋金凤"),)}
         # the husband was resolved before his wife arrived; his stored keys now know her
         found = reg.store.records_by_match_keys(
             [f"np:{name_key('马华')}|{name_key('Song Jinfeng')}"]
@@ -190,7 +193,7 @@ def test_a_batch_run_sees_the_context_an_incremental_run_sees(tmp_path: Path) ->
     try:
         batch, single = _contexts(reg)
         assert batch == single
-        assert batch[RecordKey("hukou", "H1")][PARTNERS_FIELD] == ("宋金凤",)
+        assert batch[RecordKey("hukou", "H1")][PARTNERS_FIELD] == (partner_key("宋金凤"),)
         assert ANCHORS_FIELD in batch[RecordKey("real_estate", "BDC1:owner")]
     finally:
         reg.close()
@@ -294,3 +297,27 @@ def test_with_context_adds_partners_anchors_and_a_suspect_id_once() -> None:
     assert out[1] == dataclasses.replace(slipped, values={"name": "张婷", **context})
     assert slipped.values == {"name": "张婷"}, "the stored record is left as it was"
     assert out[2] is valid, "a valid number wins over a suspect one"
+
+
+def test_stored_context_gives_back_the_context_the_keys_were_made_with(tmp_path: Path) -> None:
+    """After a demo city is fed source by source, every person record's stored match keys
+    give back the partners and anchors a fresh read of the store works out (what an
+    incremental run compares settled records with), and a batch run's keys do too."""
+    city = tmp_path / "city"
+    generate_city(city, 300, 5)
+    manifest = json.loads((city / "manifest.json").read_text(encoding="utf-8"))
+    reg = Registry(tmp_path / "store")
+    try:
+        for src in manifest["sources"]:
+            reg.ingest_file(city / src["file"], src["name"], Mapping.load(city / src["mapping"]))
+        for _ in range(2):  # incremental keys, then a batch run's
+            people = [rv for rv in reg.store.iter_records(SubjectType.PERSON) if not rv.retracted]
+            fresh = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}
+            stored = {rv.key: rv.values for rv in stored_context(reg.store, people)}
+            contextual = [k for k, v in fresh.items() if PARTNERS_FIELD in v or ANCHORS_FIELD in v]
+            assert len(contextual) > 100, "setup: partners and anchors"
+            named = [k for k in fresh if fresh[k].get("name")]
+            assert {k: stored[k] for k in named} == {k: fresh[k] for k in named}
+            reg.resolve()
+    finally:
+        reg.close()

@@ -6,22 +6,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph_schema.subject_types import SubjectType as T
-from resolution.blocking import DEFAULT_MAX_BLOCK, blocking_keys, candidate_pairs
+from resolution.blocking import DEFAULT_MAX_BLOCK, blocking_keys, candidate_pairs, partner_key
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 
 
 def test_person_keys_cover_ids_names_with_births_partners_and_anchors() -> None:
     keys = blocking_keys(T.PERSON, {
         "id_number": "11010519491231002X", "name": "张伟", "birth_date": "1949-12-31",
-        "phone": "13812345678", PARTNERS_FIELD: ("Li Na",), ANCHORS_FIELD: ("B:X",),
+        "phone": "13812345678", PARTNERS_FIELD: (partner_key("Li Na"),),
+        ANCHORS_FIELD: ("B:X",),
     })  # fmt: skip
     assert "id:11010519491231002X" in keys and "ph:13812345678" in keys
     assert any(k.startswith("pb:") for k in keys) and any(k.startswith("pd:") for k in keys)
     # partner and anchor keys are script-free: 李娜 written in pinyin still meets 李娜
+    assert partner_key("Li Na") == partner_key("李娜") != "李娜"
     other = blocking_keys(
-        T.PERSON, {"name": "张伟", PARTNERS_FIELD: ("李娜",), ANCHORS_FIELD: ("B:X",)}
+        T.PERSON, {"name": "張偉", PARTNERS_FIELD: (partner_key("李娜"),), ANCHORS_FIELD: ("B:X",)}
     )
     assert {k for k in keys if k.startswith(("np:", "na:"))} == set(other)
+    # what follows "|" is the partner or anchor itself: stored keys give the context back
+    assert {k.split("|", 1)[1] for k in other} == {partner_key("李娜"), "B:X"}
+    # a name with no key still keys its context, by the name itself
+    assert partner_key("李|娜") == "李|娜"
 
 
 def test_enterprise_keys_include_department_identifiers() -> None:
