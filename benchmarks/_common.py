@@ -80,7 +80,9 @@ def push_latency(
 ) -> dict[str, float]:
     """Per-record latency of the incremental path: each row comes back alone with a new
     phone number (``phone_prefix`` + its index), a new version to store and re-resolve in
-    its own transaction, as the push API does. Milliseconds: p50, p99 and max."""
+    its own transaction, as the push API does. Milliseconds: the first push alone (cold:
+    the model, the mapping and the store's pages are loaded then; it was the "max" of
+    earlier runs), then p50, p99 and max of the others."""
     phone_column = next(c for c in rows[0] if "手机" in c or "电话" in c)
     latencies = []
     for n, row in enumerate(rows):
@@ -88,10 +90,11 @@ def push_latency(
         started = time.perf_counter()
         reg.ingest_rows([changed], source, mapping, origin="latency-probe")
         latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
+    first, warm = latencies[0], sorted(latencies[1:] or latencies)
     return {
         "samples": len(latencies),
-        "p50": round(latencies[len(latencies) // 2], 2),
-        "p99": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
-        "max": round(latencies[-1], 2),
+        "first": round(first, 2),
+        "p50": round(warm[len(warm) // 2], 2),
+        "p99": round(warm[max(0, int(len(warm) * 0.99) - 1)], 2),
+        "max": round(warm[-1], 2),
     }

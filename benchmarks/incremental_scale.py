@@ -166,6 +166,7 @@ def main() -> None:
                 {"figure": "  batch peak RSS (MiB)", "value": base["batch_peak_rss_mib"]},
                 {"figure": "held-out records resolved", "value": inc["records"]},
                 {"figure": "incremental records/s", "value": inc["records_per_s"]},
+                {"figure": "single-record first, cold (ms)", "value": lat["first"]},
                 {"figure": "single-record p50 (ms)", "value": lat["p50"]},
                 {"figure": "single-record p99 (ms)", "value": lat["p99"]},
                 {"figure": "single-record max (ms)", "value": lat["max"]},
