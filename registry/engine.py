@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.judgements import Constraints
@@ -113,6 +114,28 @@ class ScoredPairs:
     count: int = 0
 
 
+class _ApartScreen:
+    """Pairs two national identifiers keep apart yield nothing unless the names agree (kept
+    apart, :data:`_KEPT_APART_NAMES`) or, for persons, the birth dates do (look-alikes,
+    :class:`resolution.lookalikes.LookAlikes`): such a pair's other features (an address
+    parsed again, in a large city most of an incremental run's pairs: namesakes with their
+    own id numbers) need not be compared at all."""
+
+    def __init__(self, subject_type: SubjectType) -> None:
+        by_name = {f.name: f for f in FEATURES[subject_type]}
+        self.decisive = [f for f in by_name.values() if f.decisive_nonmatch]
+        self.name = by_name.get("name")
+        self.same_names = _KEPT_APART_NAMES.get(subject_type, frozenset())
+        self.birth = by_name.get("birth_date") if subject_type is SubjectType.PERSON else None
+
+    def nothing_to_report(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        if not any(f.compare(a, b)[0] in f.decisive_nonmatch for f in self.decisive):
+            return False
+        if self.birth is not None and self.birth.compare(a, b)[0] == "exact":
+            return False
+        return self.name is None or self.name.compare(a, b)[0] not in self.same_names
+
+
 def score_pairs(
     subject_type: SubjectType,
     records: Sequence[RecordVersion],
@@ -124,16 +147,20 @@ def score_pairs(
     a shared national identifier, the review band, and pairs two identifiers keep apart
     that a steward should see."""
     keys = [rv.key for rv in records]
-    if patterns is None:
-        features = FEATURES[subject_type]
-        patterns = [
-            comparison_pattern(features, records[i].values, records[j].values) for i, j in pairs
-        ]
+    features = FEATURES[subject_type]
+    screen = None if patterns is not None else _ApartScreen(subject_type)
     out = ScoredPairs(count=len(pairs))
     scorer = PatternScorer(model)
     same_name = _same_name_levels(subject_type)
-    look = LookAlikes(FEATURES[subject_type]) if subject_type is SubjectType.PERSON else None
-    for (i, j), pattern in zip(pairs, patterns, strict=True):
+    look = LookAlikes(features) if subject_type is SubjectType.PERSON else None
+    for n, (i, j) in enumerate(pairs):
+        if patterns is not None:
+            pattern = patterns[n]
+        else:
+            a, b = records[i].values, records[j].values
+            if screen is not None and screen.nothing_to_report(a, b):
+                continue
+            pattern = comparison_pattern(features, a, b)
         weight, decisive = scorer.weight(pattern, records[i].values)
         if decisive == "nonmatch":
             if look is not None and look.alike(pattern, records[i].values, records[j].values):
