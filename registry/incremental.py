@@ -1,9 +1,9 @@
 """Incremental resolution: re-cluster only what a changed record touches.
 
-Its current subject and the subjects of the records it shares a blocking key with
-(:mod:`registry.neighbourhood`) are scored and clustered by the same
-:func:`registry.engine.cluster_records` as a batch run, and handed to the same
-:func:`registry.reconcile.reconcile`, so ids stay stable and the two paths agree.
+The change is scored against the records it shares a blocking key with; its current
+subject and the settled subjects it links to (:mod:`registry.neighbourhood`) are then
+clustered by the same :func:`registry.engine.cluster_records` as a batch run, and handed to
+the same :func:`registry.reconcile.reconcile`, so ids stay stable and the two paths agree.
 """
 
 from __future__ import annotations
