@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from registry.demo import generate_city
 from registry.mapping import Mapping
 from registry.service import Registry
 from registry.store.base import RecordKey
@@ -101,3 +103,18 @@ def registry(tmp_path: Path) -> Iterator[Registry]:
     reg = Registry(tmp_path / "store")
     yield reg
     reg.close()
+
+
+def demo_registry(
+    tmp: Path, persons: int, seed: int, *, resolve: bool = True, workers: int | None = None
+) -> Registry:
+    """A registry fed a freshly generated demo city, source by source (the caller closes
+    it)."""
+    city = tmp / "city"
+    generate_city(city, persons, seed)
+    manifest = json.loads((city / "manifest.json").read_text(encoding="utf-8"))
+    reg = Registry(tmp / "store")
+    for src in manifest["sources"]:
+        mapping = Mapping.load(city / src["mapping"])
+        reg.ingest_file(city / src["file"], src["name"], mapping, resolve=resolve, workers=workers)
+    return reg

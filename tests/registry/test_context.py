@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from registry.context import (
     stored_context,
     with_context,
 )
-from registry.demo import generate_city
 from registry.demo.codes import make_id_number, parcel_code, unit_code
 from registry.mapping import Mapping
 from registry.service import Registry
@@ -27,6 +25,7 @@ from registry.store.base import RecordKey, RecordVersion, Store
 from resolution.blocking import name_key, partner_key
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 from resolution.suspects import SUSPECT_ID
+from tests.registry.conftest import demo_registry
 
 P1 = parcel_code("330106", 1, 1, 1)
 
@@ -303,13 +302,8 @@ def test_stored_context_gives_back_the_context_the_keys_were_made_with(tmp_path:
     """After a demo city is fed source by source, every person record's stored match keys
     give back the partners and anchors a fresh read of the store works out (what an
     incremental run compares settled records with), and a batch run's keys do too."""
-    city = tmp_path / "city"
-    generate_city(city, 300, 5)
-    manifest = json.loads((city / "manifest.json").read_text(encoding="utf-8"))
-    reg = Registry(tmp_path / "store")
+    reg = demo_registry(tmp_path, 300, 5)
     try:
-        for src in manifest["sources"]:
-            reg.ingest_file(city / src["file"], src["name"], Mapping.load(city / src["mapping"]))
         for _ in range(2):  # incremental keys, then a batch run's
             people = [rv for rv in reg.store.iter_records(SubjectType.PERSON) if not rv.retracted]
             fresh = {rv.key: rv.values for rv in person_context(reg.store, people)[0]}

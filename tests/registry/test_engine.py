@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from graph_schema.subject_types import SubjectType
 from registry.context import batch_person_context
-from registry.demo import generate_city
 from registry.engine import score_pairs
-from registry.mapping import Mapping
 from registry.service import Registry
 from resolution.blocking import blocking_keys, candidate_pairs
 from resolution.comparators.features import FEATURES
 from resolution.defaults import default_model
 from resolution.training import comparison_pattern
-from tests.registry.conftest import ingest_persons
+from tests.registry.conftest import demo_registry, ingest_persons
 from tests.registry.conftest import subject_of as entity
 
 X = "11010519491231002X"
@@ -137,14 +134,8 @@ def test_scoring_without_patterns_skips_only_pairs_that_report_nothing(
     full the pairs two identifiers keep apart that could report nothing: what it finds
     (links, review band, kept apart, look-alikes) is what scoring every full pattern finds,
     over every candidate pair of a demo city."""
-    city = tmp_path / "city"
-    generate_city(city, 600, 3)
-    manifest = json.loads((city / "manifest.json").read_text(encoding="utf-8"))
-    reg = Registry(tmp_path / "store")
+    reg = demo_registry(tmp_path, 600, 3, resolve=False)
     try:
-        for src in manifest["sources"]:
-            mapping = Mapping.load(city / src["mapping"])
-            reg.ingest_file(city / src["file"], src["name"], mapping, resolve=False)
         records = [rv for rv in reg.store.iter_records(subject_type) if not rv.retracted]
         if subject_type is SubjectType.PERSON:
             records = batch_person_context(reg.store, records)

@@ -3,18 +3,15 @@ over each subject's current records, read afresh."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from registry.demo import generate_city
-from registry.mapping import Mapping
 from registry.service import Registry
 from registry.survivorship import golden_values
-from tests.registry.conftest import ingest_persons, subject_of
+from tests.registry.conftest import demo_registry, ingest_persons, subject_of
 
 X = "11010519491231002X"
 
@@ -33,14 +30,8 @@ def _assert_golden_fresh(reg: Registry) -> int:
 def test_golden_values_match_the_records_after_incremental_and_batch_runs(
     tmp_path: Path,
 ) -> None:
-    city = tmp_path / "city"
-    generate_city(city, 400, 3)
-    manifest = json.loads((city / "manifest.json").read_text(encoding="utf-8"))
-    reg = Registry(tmp_path / "store")
+    reg = demo_registry(tmp_path, 400, 3, workers=1)
     try:
-        for src in manifest["sources"]:
-            mapping = Mapping.load(city / src["mapping"])
-            reg.ingest_file(city / src["file"], src["name"], mapping, workers=1)
         assert _assert_golden_fresh(reg) > 400
         reg.resolve()
         assert _assert_golden_fresh(reg) > 400
