@@ -266,6 +266,7 @@ class SQLiteStore(
         "v.ingested_at, v.seq"
     )
     _N = 9  # columns in _RV_COLS; extra selected columns follow
+    # the same without the raw row: SQLite hands over the values and problems only
     _LEAN_COLS = _RV_COLS.replace("v.doc", LEAN_DOC)
 
     def _rv(
@@ -287,6 +288,17 @@ class SQLiteStore(
             retracted=retracted,
             entity_id=entity,
         )
+
+    def _lean_rv(
+        self, row: Sequence[Any], retracted: bool = False, entity: str | None = None
+    ) -> RecordVersion:
+        """:meth:`_rv` of a row read with :data:`_LEAN_COLS`: ``raw`` and ``formats`` left
+        empty."""
+        values, problems = orjson.loads(row[5])
+        return RecordVersion(
+            RecordKey(row[0], row[1]), row[2], SUBJECT_TYPES[row[3]], row[4], {}, values,
+            problems, {}, row[6], row[7], row[8], retracted, entity,
+        )  # fmt: skip
 
     def get_record(self, key: RecordKey) -> RecordVersion | None:
         row = self._conn.execute(
@@ -328,21 +340,17 @@ class SQLiteStore(
     def iter_records(
         self, subject_type: SubjectType | None = None, *, with_raw: bool = True
     ) -> Iterator[RecordVersion]:
+        cols, make = (self._RV_COLS, self._rv) if with_raw else (self._LEAN_COLS, self._lean_rv)
         sql = (
-            f"SELECT {self._RV_COLS}, r.retracted, r.entity_id FROM records r "
+            f"SELECT {cols}, r.retracted, r.entity_id FROM records r "
             "JOIN record_versions v ON v.rv = r.rv"
         )
         params: tuple[str, ...] = ()
         if subject_type is not None:
             sql += " WHERE r.subject_type = ?"
             params = (subject_type.value,)
-        if not with_raw:  # SQLite hands over the values and problems only
-            sql = sql.replace("v.doc", LEAN_DOC, 1)
         for row in self._conn.execute(sql + " ORDER BY v.rv", params):
-            if with_raw:
-                yield self._rv(row, bool(row[9]), row[10])
-            else:
-                yield self._lean_rv(row, bool(row[9]), row[10])
+            yield make(row, bool(row[9]), row[10])
 
     # -- relationships ---------------------------------------------------------------
     def relationship_hashes(

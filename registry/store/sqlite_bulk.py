@@ -15,7 +15,6 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion
 from registry.store.sqlite_common import (
-    LEAN_DOC,
     SUBJECT_TYPES,
     SQLiteMixin,
     chunks,
@@ -30,8 +29,14 @@ class SQLiteBulkMembership(SQLiteMixin):
     """Bulk entity and membership statements over the registry's connection."""
 
     _RV_COLS: str  # provided by SQLiteStore
+    _LEAN_COLS: str  # provided by SQLiteStore
 
     def _rv(
+        self, row: Sequence[Any], retracted: bool = False, entity: str | None = None
+    ) -> RecordVersion:  # provided by SQLiteStore
+        raise NotImplementedError
+
+    def _lean_rv(
         self, row: Sequence[Any], retracted: bool = False, entity: str | None = None
     ) -> RecordVersion:  # provided by SQLiteStore
         raise NotImplementedError
@@ -73,7 +78,7 @@ class SQLiteBulkMembership(SQLiteMixin):
         # without the raw row SQLite hands over only the values and problems: half the
         # time of decoding whole documents (a golden refresh of buildings with a hundred
         # unit records each)
-        cols = self._RV_COLS if with_raw else self._RV_COLS.replace("v.doc", LEAN_DOC)
+        cols = self._RV_COLS if with_raw else self._LEAN_COLS
         for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
@@ -85,18 +90,6 @@ class SQLiteBulkMembership(SQLiteMixin):
                 rv = (self._rv if with_raw else self._lean_rv)(row, False, row[9])
                 found.setdefault(row[9], []).append(rv)
         return found
-
-    @staticmethod
-    def _lean_rv(
-        row: Sequence[Any], retracted: bool = False, entity: str | None = None
-    ) -> RecordVersion:
-        """A record version read with :data:`LEAN_DOC` in place of its document: ``raw``
-        and ``formats`` left empty."""
-        values, problems = orjson.loads(row[5])
-        return RecordVersion(
-            RecordKey(row[0], row[1]), row[2], SUBJECT_TYPES[row[3]], row[4], {}, values,
-            problems, {}, row[6], row[7], row[8], retracted, entity,
-        )  # fmt: skip
 
     def record_subjects(
         self, keys: Iterable[RecordKey]
