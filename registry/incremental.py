@@ -8,12 +8,11 @@ the same :func:`registry.reconcile.reconcile`, so ids stay stable and the two pa
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 
 from graph_schema.subject_types import SubjectType
 from registry.collector import collector_paused
-from registry.context import person_context, stored_context
+from registry.context import person_context, stored_context, with_values
 from registry.engine import ModelSet, cluster_records, score_pairs
 from registry.entities import ChangeCounts, EntityManager
 from registry.judgements import constraints_for
@@ -76,8 +75,7 @@ class EngineResolver:
         if missing:
             known.update((rv.key, rv) for rv in person_context(self.store, missing)[0])
         return [
-            rv if (ctx := known[rv.key]) is rv else dataclasses.replace(rv, values=ctx.values)
-            for rv in records
+            rv if (ctx := known[rv.key]) is rv else with_values(rv, ctx.values) for rv in records
         ]
 
     def _add_context(
