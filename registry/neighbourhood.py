@@ -58,7 +58,6 @@ class Neighbourhood:
     records: list[RecordVersion]
     unread: dict[str, int] = field(default_factory=dict)  # subject → records not read
     subject_ids: dict[RecordKey, frozenset[str]] = field(default_factory=dict)
-    keys: dict[RecordKey, list[str]] = field(default_factory=dict)  # as in Candidates
 
 
 def find_candidates(
@@ -152,7 +151,7 @@ def read_subjects(store: Store, found: Candidates, subjects: set[str]) -> Neighb
     for rv in store.get_records(judged, with_raw=False):
         if not rv.retracted and rv.entity_id in large and rv.subject_type is subject_type:
             of_part.setdefault(rv.entity_id, {})[rv.key] = rv
-    out = Neighbourhood([], keys=found.keys)
+    out = Neighbourhood([])
     if of_part:
         national = _national_ids(store, subject_type, set(of_part))
         for entity_id, part in sorted(of_part.items()):
