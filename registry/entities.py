@@ -14,7 +14,7 @@ from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion, Store
-from registry.survivorship import SurvivorshipRules, golden_values, keeps_golden
+from registry.survivorship import SurvivorshipRules, golden_with_sources, grow_golden
 
 
 @dataclass(slots=True)
@@ -70,6 +70,8 @@ class EntityManager:
         # subject before), and the subjects changed in any other way
         self._joined: dict[str, list[RecordKey]] = {}
         self._disturbed: set[str] = set()
+        # events of subjects changed in the current refresh, written with them
+        self._events: list[tuple[Entity, tuple[str, str | None, str | None, dict[str, Any]]]] = []
 
     def resolve_id(self, entity_id: str) -> str | None:
         """Follow merge redirects to the surviving id (None when unknown)."""
@@ -222,35 +224,75 @@ class EntityManager:
 
         ``known`` may give subjects' current records (a batch run holds them all): those
         are not read again. ``joined`` may give the new records that joined subjects: a
-        subject changed only by new records whose every value is already its golden value
-        keeps them without being read (:func:`registry.survivorship.keeps_golden`; an
-        employer's thousandth employee record, say)."""
+        subject changed only by new records takes them into its golden values from the
+        sources those were chosen from (:func:`registry.survivorship.grow_golden`), without
+        its records being read (an employer's thousandth employee record, a building's
+        hundredth flat)."""
         touched = set(self.counts.touched)
-        kept = self._unchanged(touched, joined) if joined else set()
-        self.refresh(touched - kept, known)
+        grown = self._grow(touched, joined) if joined else set()
+        self.refresh(touched - grown, known)
         self.counts.touched.clear()
         self._joined.clear()
         self._disturbed.clear()
         return touched
 
-    def _unchanged(self, touched: set[str], joined: Mapping[RecordKey, RecordVersion]) -> set[str]:
-        """The touched subjects whose golden values the new records joining them keep."""
+    def _grow(self, touched: set[str], joined: Mapping[RecordKey, RecordVersion]) -> set[str]:
+        """Grow the golden values of the touched subjects only new records joined (those
+        given in ``joined``); returns the subjects done so."""
         only_joined = [
             e
-            for e in touched - self._disturbed
+            for e in sorted(touched - self._disturbed)
             if e in self._joined and all(k in joined for k in self._joined[e])
         ]
-        kept: set[str] = set()
-        for entity_id, entity in self.store.get_entities(only_joined).items():
-            if (
-                entity.status == "active"
-                and entity.golden
-                and all(
-                    keeps_golden(entity.golden, joined[k].values) for k in self._joined[entity_id]
+        sources = self.store.golden_sources_of(only_joined)
+        found = self.store.get_entities(e for e in only_joined if e in sources)
+        done: set[str] = set()
+        changed: list[Entity] = []
+        for entity_id, entity in found.items():
+            if entity.status != "active" or not entity.golden:
+                continue
+            grown = grow_golden(
+                entity.golden,
+                sources[entity_id],
+                [joined[k] for k in self._joined[entity_id]],
+                self.rules,
+            )
+            if grown is None:
+                continue
+            done.add(entity_id)
+            entity.golden_sources = grown[1]
+            if grown[0] != entity.golden or grown[1] != sources[entity_id]:
+                changed.append(self._changed(entity, grown[0]))
+        self._put_changed(changed)
+        return done
+
+    def _changed(self, entity: Entity, golden: dict[str, Any]) -> Entity:
+        """``entity`` with new golden values, its ``attributes_changed`` event to be written
+        (by :meth:`_put_changed`) when they differ."""
+        changes = {
+            name: {"old": entity.golden.get(name), "new": golden.get(name)}
+            for name in sorted(set(golden) | set(entity.golden))
+            if golden.get(name) != entity.golden.get(name)
+        }
+        if changes or entity.status != "active":
+            self._events.append(
+                (
+                    entity,
+                    ("attributes_changed", entity.entity_id, entity.subject_type.value,
+                     {"changes": changes}),
                 )
-            ):
-                kept.add(entity_id)
-        return kept
+            )  # fmt: skip
+            self.counts.attributes_changed += len(changes)
+        entity.golden, entity.status = golden, "active"
+        return entity
+
+    def _put_changed(self, changed: list[Entity]) -> None:
+        """Write changed subjects, each with the seq of its event (if it has one)."""
+        events, self._events = self._events, []
+        seqs = self.store.append_events([event for _, event in events])
+        for (entity, _), seq in zip(events, seqs, strict=True):
+            entity.updated_seq = seq
+        self.store.put_entities(changed)
 
     def refresh(
         self,
@@ -264,35 +306,28 @@ class EntityManager:
 
     def _refresh_chunk(self, ids: list[str], known: Mapping[str, Sequence[RecordVersion]]) -> None:
         found = self.store.get_entities(ids)
+        had = self.store.golden_sources_of(ids)
         members: dict[str, Sequence[RecordVersion]] = {i: known[i] for i in ids if i in known}
         unknown = [i for i in ids if i not in known]
         members.update(self.store.records_of_many(unknown, with_raw=False))
-        events: list[tuple[str, str | None, str | None, dict[str, Any]]] = []
         changed: list[Entity] = []
         for entity_id in ids:
             entity = found.get(entity_id)
             if entity is None or entity.status == "retired":
                 continue
             records = members.get(entity_id)
-            st = entity.subject_type.value
             if not records:
                 if entity.status != "empty":
-                    events.append(("subject_emptied", entity_id, st, {}))
+                    st = entity.subject_type.value
+                    self._events.append((entity, ("subject_emptied", entity_id, st, {})))
                     entity.status, entity.golden = "empty", {}
                     changed.append(entity)
                 continue
-            golden = golden_values(records, self.rules)
+            golden, sources = golden_with_sources(records, self.rules)
+            entity.golden_sources = sources
             if golden == entity.golden and entity.status == "active":
+                if had.get(entity_id) != sources:  # the same values, now with their sources
+                    changed.append(entity)
                 continue
-            changes = {
-                name: {"old": entity.golden.get(name), "new": golden.get(name)}
-                for name in sorted(set(golden) | set(entity.golden))
-                if golden.get(name) != entity.golden.get(name)
-            }
-            events.append(("attributes_changed", entity_id, st, {"changes": changes}))
-            self.counts.attributes_changed += len(changes)
-            entity.golden, entity.status = golden, "active"
-            changed.append(entity)
-        for entity, seq in zip(changed, self.store.append_events(events), strict=True):
-            entity.updated_seq = seq
-        self.store.put_entities(changed)
+            changed.append(self._changed(entity, golden))
+        self._put_changed(changed)

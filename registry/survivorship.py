@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,61 +137,107 @@ def golden_attributes(
     }
 
 
+# where an attribute's golden value came from: the source that gave it, that version's seq,
+# and whether candidates ranking as high (same trust and seq: one ingest batch) disagreed
+# with it, which frequency then settled
+Source = tuple[str, int, bool]
+
+
 def golden_values(records: Iterable[RecordVersion], rules: SurvivorshipRules) -> dict[str, Any]:
     """Only the best values, ``identifiers`` folded back into one mapping: what
     :func:`golden_attributes` chooses, ranked in place of building every candidate and
     alternative (golden values are refreshed for every subject a run touches)."""
-    found: dict[str, list[tuple[Any, str, str, int]]] = {}
-    for rv in records:
-        source, record_id, seq = rv.key.source, rv.key.record_id, rv.seq
-        for name, value in rv.values.items():
-            if name == "identifiers" and isinstance(value, dict):
-                for scheme, v in value.items():
-                    found.setdefault(f"identifiers.{scheme}", []).append(
-                        (v, source, record_id, seq)
-                    )
-            else:
-                found.setdefault(name, []).append((value, source, record_id, seq))
+    return golden_with_sources(records, rules)[0]
+
+
+def _flat(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for name, value in values.items():
+        if name == "identifiers" and isinstance(value, dict):
+            for scheme, v in value.items():
+                yield f"identifiers.{scheme}", v
+        else:
+            yield name, value
+
+
+def _fold(flat: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in sorted(found):
-        cands = found[name]
-        if len(cands) == 1:
-            best = cands[0][0]
-        else:
-            freq = Counter(_hashable(c[0]) for c in cands)
-            best = min(
-                cands,
-                key=lambda c: (
-                    -rules.trust_of(name, c[1]),
-                    -c[3],
-                    -freq[_hashable(c[0])],
-                    c[1],
-                    c[2],
-                ),
-            )[0]
+    for name in sorted(flat):
         if name.startswith("identifiers."):
-            out.setdefault("identifiers", {})[name.split(".", 1)[1]] = best
+            out.setdefault("identifiers", {})[name.split(".", 1)[1]] = flat[name]
         else:
-            out[name] = best
+            out[name] = flat[name]
     return out
 
 
-_ABSENT = object()
+def golden_with_sources(
+    records: Iterable[RecordVersion], rules: SurvivorshipRules
+) -> tuple[dict[str, Any], dict[str, Source]]:
+    """:func:`golden_values`, and where each came from (what :func:`grow_golden` needs to
+    take in later records without reading these again)."""
+    found: dict[str, list[tuple[Any, str, str, int]]] = {}
+    for rv in records:
+        source, record_id, seq = rv.key.source, rv.key.record_id, rv.seq
+        for name, value in _flat(rv.values):
+            found.setdefault(name, []).append((value, source, record_id, seq))
+    best: dict[str, Any] = {}
+    sources: dict[str, Source] = {}
+    for name, cands in found.items():
+        if len(cands) == 1:
+            value, source, _, seq = cands[0]
+            best[name], sources[name] = value, (source, seq, False)
+            continue
+        freq = Counter(_hashable(c[0]) for c in cands)
+        won = min(
+            cands,
+            key=lambda c: (-rules.trust_of(name, c[1]), -c[3], -freq[_hashable(c[0])], c[1], c[2]),
+        )
+        rank = (rules.trust_of(name, won[1]), won[3])
+        value = _hashable(won[0])
+        contested = any(
+            c[3] == rank[1] and rules.trust_of(name, c[1]) == rank[0] and _hashable(c[0]) != value
+            for c in cands
+        )
+        best[name], sources[name] = won[0], (won[1], won[3], contested)
+    return _fold(best), sources
 
 
-def keeps_golden(golden: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
-    """Whether a record with these values joining a subject leaves its golden values as they
-    are: every value it gives is already the chosen one. Whatever its trust and recency,
-    each of its candidates then has the chosen value, and every other value's candidates
-    rank as before (its support only grew the chosen value's): the best of them all still
-    holds the chosen value. An attribute the golden values lack is a change."""
-    for name, value in values.items():
-        if name == "identifiers" and isinstance(value, dict):
-            chosen = golden.get("identifiers")
-            if not isinstance(chosen, dict):
-                return False
-            if any(chosen.get(scheme, _ABSENT) != v for scheme, v in value.items()):
-                return False
-        elif golden.get(name, _ABSENT) != value:
-            return False
-    return True
+def grow_golden(
+    golden: Mapping[str, Any],
+    sources: Mapping[str, Source],
+    joining: Iterable[RecordVersion],
+    rules: SurvivorshipRules,
+) -> tuple[dict[str, Any], dict[str, Source]] | None:
+    """The golden values (and sources) of a subject after ``joining`` records join it,
+    from its golden values and their sources alone, without reading its records: exactly
+    what :func:`golden_with_sources` over all of them gives, or None when that cannot be
+    told without them.
+
+    Trust, then recency, decide first, so a candidate ranking below the chosen one
+    changes nothing, unless the chosen value won a tie on frequency (``contested``), which
+    one more vote could turn; one ranking above wins, unless new candidates tie at the
+    top with different values. Anything else (a tie with the chosen value's rank) is left
+    to a full read."""
+    flat = dict(_flat(golden))
+    if set(flat) != set(sources):
+        return None
+    new: dict[str, list[tuple[Any, str, int]]] = {}
+    for rv in joining:
+        for name, value in _flat(rv.values):
+            new.setdefault(name, []).append((value, rv.key.source, rv.seq))
+    grown = dict(sources)
+    for name, cands in new.items():
+        ranks = [(rules.trust_of(name, c[1]), c[2]) for c in cands]
+        top = max(ranks)
+        at_top = [c for c, r in zip(cands, ranks, strict=True) if r == top]
+        values = {_hashable(c[0]) for c in at_top}
+        held = sources.get(name)
+        if held is not None and top <= (rank := (rules.trust_of(name, held[0]), held[1])):
+            # below or level with the chosen value: a frequency tie one more vote could
+            # turn, or new candidates level with it that disagree, need every record
+            if held[2] or (top == rank and values != {_hashable(flat[name])}):
+                return None
+            continue
+        if len(values) > 1:
+            return None
+        flat[name], grown[name] = at_top[0][0], (at_top[0][1], top[1], False)
+    return _fold(flat), grown

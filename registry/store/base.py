@@ -92,6 +92,9 @@ class Entity:
     golden: dict[str, Any] = field(default_factory=dict)
     created_seq: int = 0
     updated_seq: int = 0
+    # where each golden value came from (registry.survivorship.Source), written with them;
+    # None when not known (not read, or written without): the next change re-reads records
+    golden_sources: dict[str, tuple[str, int, bool]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +329,14 @@ class Store(abc.ABC):
         """Insert or replace several entity rows."""
         for entity in entities:
             self.put_entity(entity)
+
+    def golden_sources_of(
+        self, entity_ids: Iterable[str]
+    ) -> dict[str, dict[str, tuple[str, int, bool]]]:
+        """The golden values' sources (:attr:`Entity.golden_sources`) of those subjects that
+        have them; a backend that keeps none answers nothing, and every change to a subject
+        then re-reads its records."""
+        return {}
 
     def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
         """Entities by id (unknown ids are left out)."""

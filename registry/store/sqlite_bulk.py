@@ -56,7 +56,7 @@ class SQLiteBulkMembership(SQLiteMixin):
     def put_entities(self, entities: Sequence[Entity]) -> None:
         self._conn.executemany(
             "INSERT OR REPLACE INTO entities(entity_id, subject_type, status, merged_into, golden, "
-            "created_seq, updated_seq) VALUES (?,?,?,?,?,?,?)",
+            "created_seq, updated_seq, golden_sources) VALUES (?,?,?,?,?,?,?,?)",
             [
                 (
                     e.entity_id,
@@ -66,10 +66,32 @@ class SQLiteBulkMembership(SQLiteMixin):
                     dumps(e.golden),
                     e.created_seq,
                     e.updated_seq,
+                    None if e.golden_sources is None else dumps(e.golden_sources),
                 )
                 for e in entities
             ],
         )
+
+    def _ensure_golden_sources(self) -> None:
+        """Stores made before golden values kept their sources gain the column (empty: each
+        subject's next change re-reads its records, and writes them)."""
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(entities)")}
+        if "golden_sources" not in columns:
+            self._conn.execute("ALTER TABLE entities ADD COLUMN golden_sources TEXT")
+
+    def golden_sources_of(
+        self, entity_ids: Iterable[str]
+    ) -> dict[str, dict[str, tuple[str, int, bool]]]:
+        out: dict[str, dict[str, tuple[str, int, bool]]] = {}
+        for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for entity_id, text in self._conn.execute(
+                f"SELECT entity_id, golden_sources FROM entities WHERE entity_id IN ({marks}) "
+                "AND golden_sources IS NOT NULL",
+                chunk,
+            ):
+                out[entity_id] = {k: (v[0], v[1], v[2]) for k, v in orjson.loads(text).items()}
+        return out
 
     def records_of_many(
         self, entity_ids: Iterable[str], *, with_raw: bool = True

@@ -3,6 +3,7 @@ over each subject's current records, read afresh."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,13 @@ def test_golden_values_match_the_records_after_incremental_and_batch_runs(
         reg.close()
 
 
-def test_a_subject_only_new_agreeing_records_joined_is_not_read_again(
+def test_a_subject_only_new_records_joined_is_grown_without_reading_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """New records that only repeat a subject's golden values leave them as they are,
-    without working them out again from every record (an employer's thousandth employee);
-    a new value, or a member record changed in place, refreshes them from the records."""
+    """New records joining a subject are taken into its golden values from where those
+    came from, without working them out again from every record (an employer's
+    thousandth employee), with the change in the feed as a refresh would write it; a
+    member record changed in place refreshes them from the records."""
     reg = Registry(tmp_path / "store")
     try:
         ingest_persons(reg, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
@@ -61,17 +63,48 @@ def test_a_subject_only_new_agreeing_records_joined_is_not_read_again(
         ingest_persons(reg, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
         assert subject_of(reg, "social", "S1") == subject
         assert subject not in reads, "nothing new: the golden values are kept"
+        seen = reg.store.last_seq()
         ingest_persons(reg, tmp_path, "tax", [f"T1,张伟,{X},13900000000,"])
         assert subject_of(reg, "tax", "T1") == subject
-        assert subject in reads, "a new phone number: refreshed"
-        reads.clear()
+        assert subject not in reads, "a newer phone number: grown, not read"
+        entity = reg.store.get_entity(subject)
+        assert entity is not None and entity.golden["phone"] == "13900000000"
+        changed = [e for e in reg.store.events(seen, entity_id=subject)
+                   if e.kind == "attributes_changed"]  # fmt: skip
+        assert [e.payload["changes"] for e in changed] == [
+            {"phone": {"old": "13812345678", "new": "13900000000"}}
+        ]
+        assert entity.updated_seq == changed[0].seq
+        assert _assert_golden_fresh(reg) == 1
         ingest_persons(reg, tmp_path, "social", [f"S1,张伟,{X},13700000000,1949-12-31"])
         assert subject in reads, "a member record changed in place: refreshed"
         reads.clear()
-        golden = reg.store.get_entity(subject).golden  # type: ignore[union-attr]
-        agreeing = f"S2,张伟,{X},{golden['phone']},1949-12-31"
+        agreeing = f"S2,张伟,{X},13700000000,1949-12-31"
         ingest_persons(reg, tmp_path, "social", [agreeing, f"S1,张伟,{X},13600000000,1949-12-31"])
-        assert subject in reads, "a record changed in place beside one agreeing: refreshed"
+        assert subject in reads, "a record changed in place beside a new one: refreshed"
+        assert _assert_golden_fresh(reg) == 1
+    finally:
+        reg.close()
+
+
+def test_a_store_made_before_golden_sources_gains_them(tmp_path: Path) -> None:
+    """An older store (no sources column) opens, its subjects' next change reads their
+    records as before, and from then on they are grown."""
+    reg = Registry(tmp_path / "store")
+    ingest_persons(reg, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
+    subject = subject_of(reg, "hukou", "H1")
+    reg.close()
+    conn = sqlite3.connect(tmp_path / "store" / "registry.sqlite3")
+    conn.execute("ALTER TABLE entities DROP COLUMN golden_sources")
+    conn.commit()
+    conn.close()
+    reg = Registry(tmp_path / "store")
+    try:
+        assert reg.store.golden_sources_of([subject]) == {}
+        ingest_persons(reg, tmp_path, "tax", [f"T1,张伟,{X},13900000000,"])
+        entity = reg.store.get_entity(subject)
+        assert entity is not None and "phone" in entity.golden
+        assert set(reg.store.golden_sources_of([subject])[subject]) == set(entity.golden)
         assert _assert_golden_fresh(reg) == 1
     finally:
         reg.close()
