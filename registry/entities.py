@@ -51,6 +51,8 @@ class ChangeCounts:
         self.touched |= other.touched
 
 
+# an event to write for a subject: (subject, (kind, entity id, subject type, payload))
+_Event = tuple[Entity, tuple[str, str | None, str | None, dict[str, Any]]]
 _MOVE_CHUNK = 20_000  # moves whose events and membership rows are written together
 _REFRESH_CHUNK = 500  # subjects whose records are read together for golden values
 
@@ -70,8 +72,6 @@ class EntityManager:
         # subject before), and the subjects changed in any other way
         self._joined: dict[str, list[RecordKey]] = {}
         self._disturbed: set[str] = set()
-        # events of subjects changed in the current refresh, written with them
-        self._events: list[tuple[Entity, tuple[str, str | None, str | None, dict[str, Any]]]] = []
 
     def resolve_id(self, entity_id: str) -> str | None:
         """Follow merge redirects to the surviving id (None when unknown)."""
@@ -248,6 +248,7 @@ class EntityManager:
         found = self.store.get_entities(e for e in only_joined if e in sources)
         done: set[str] = set()
         changed: list[Entity] = []
+        events: list[_Event] = []
         for entity_id, entity in found.items():
             if entity.status != "active" or not entity.golden:
                 continue
@@ -262,20 +263,20 @@ class EntityManager:
             done.add(entity_id)
             entity.golden_sources = grown[1]
             if grown[0] != entity.golden or grown[1] != sources[entity_id]:
-                changed.append(self._changed(entity, grown[0]))
-        self._put_changed(changed)
+                changed.append(self._changed(entity, grown[0], events))
+        self._put_changed(changed, events)
         return done
 
-    def _changed(self, entity: Entity, golden: dict[str, Any]) -> Entity:
-        """``entity`` with new golden values, its ``attributes_changed`` event to be written
-        (by :meth:`_put_changed`) when they differ."""
+    def _changed(self, entity: Entity, golden: dict[str, Any], events: list[_Event]) -> Entity:
+        """``entity`` with new golden values; its ``attributes_changed`` event, when they
+        differ, is added to ``events`` (written by :meth:`_put_changed`)."""
         changes = {
             name: {"old": entity.golden.get(name), "new": golden.get(name)}
             for name in sorted(set(golden) | set(entity.golden))
             if golden.get(name) != entity.golden.get(name)
         }
         if changes or entity.status != "active":
-            self._events.append(
+            events.append(
                 (
                     entity,
                     ("attributes_changed", entity.entity_id, entity.subject_type.value,
@@ -286,9 +287,8 @@ class EntityManager:
         entity.golden, entity.status = golden, "active"
         return entity
 
-    def _put_changed(self, changed: list[Entity]) -> None:
+    def _put_changed(self, changed: list[Entity], events: list[_Event]) -> None:
         """Write changed subjects, each with the seq of its event (if it has one)."""
-        events, self._events = self._events, []
         seqs = self.store.append_events([event for _, event in events])
         for (entity, _), seq in zip(events, seqs, strict=True):
             entity.updated_seq = seq
@@ -311,6 +311,7 @@ class EntityManager:
         unknown = [i for i in ids if i not in known]
         members.update(self.store.records_of_many(unknown, with_raw=False))
         changed: list[Entity] = []
+        events: list[_Event] = []
         for entity_id in ids:
             entity = found.get(entity_id)
             if entity is None or entity.status == "retired":
@@ -319,7 +320,7 @@ class EntityManager:
             if not records:
                 if entity.status != "empty":
                     st = entity.subject_type.value
-                    self._events.append((entity, ("subject_emptied", entity_id, st, {})))
+                    events.append((entity, ("subject_emptied", entity_id, st, {})))
                     entity.status, entity.golden = "empty", {}
                     changed.append(entity)
                 continue
@@ -329,5 +330,5 @@ class EntityManager:
                 if had.get(entity_id) != sources:  # the same values, now with their sources
                     changed.append(entity)
                 continue
-            changed.append(self._changed(entity, golden))
-        self._put_changed(changed)
+            changed.append(self._changed(entity, golden, events))
+        self._put_changed(changed, events)
