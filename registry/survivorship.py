@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from registry.store.base import RecordVersion
+from registry.store.base import GoldenSource, RecordVersion
 
 RULES_FILE = "survivorship.toml"
 
@@ -82,18 +82,20 @@ class SurvivorshipRules:
         return cls.load(path) if path.exists() else cls()
 
 
+def _flat(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """A record's values as attributes: each identifier scheme is one (``identifiers.hk``)."""
+    for name, value in values.items():
+        if name == "identifiers" and isinstance(value, dict):
+            for scheme, v in value.items():
+                yield f"identifiers.{scheme}", v
+        else:
+            yield name, value
+
+
 def _candidates(records: Iterable[RecordVersion]) -> dict[str, list[Candidate]]:
     out: dict[str, list[Candidate]] = {}
     for rv in records:
-        for name, value in rv.values.items():
-            if name == "identifiers" and isinstance(value, dict):
-                for scheme, v in value.items():
-                    out.setdefault(f"identifiers.{scheme}", []).append(
-                        Candidate(
-                            v, rv.key.source, rv.key.record_id, rv.version, rv.ingested_at, rv.seq
-                        )
-                    )
-                continue
+        for name, value in _flat(rv.values):
             out.setdefault(name, []).append(
                 Candidate(
                     value, rv.key.source, rv.key.record_id, rv.version, rv.ingested_at, rv.seq
@@ -137,10 +139,7 @@ def golden_attributes(
     }
 
 
-# where an attribute's golden value came from: the source that gave it, that version's seq,
-# and whether candidates ranking as high (same trust and seq: one ingest batch) disagreed
-# with it, which frequency then settled
-Source = tuple[str, int, bool]
+Source = GoldenSource  # where an attribute's golden value came from (store/base.py)
 
 
 def golden_values(records: Iterable[RecordVersion], rules: SurvivorshipRules) -> dict[str, Any]:
@@ -148,15 +147,6 @@ def golden_values(records: Iterable[RecordVersion], rules: SurvivorshipRules) ->
     :func:`golden_attributes` chooses, ranked in place of building every candidate and
     alternative (golden values are refreshed for every subject a run touches)."""
     return golden_with_sources(records, rules)[0]
-
-
-def _flat(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    for name, value in values.items():
-        if name == "identifiers" and isinstance(value, dict):
-            for scheme, v in value.items():
-                yield f"identifiers.{scheme}", v
-        else:
-            yield name, value
 
 
 def _fold(flat: Mapping[str, Any]) -> dict[str, Any]:

@@ -81,6 +81,12 @@ class RelationshipVersion:
         return f"{self.type}:{self.from_record_id}->{self.to_record_id}"
 
 
+# where an attribute's golden value came from: the source that gave it, that version's seq,
+# and whether candidates ranking as high (same trust and seq: one ingest batch) disagreed
+# with it, which frequency then settled (registry.survivorship.grow_golden)
+GoldenSource = tuple[str, int, bool]
+
+
 @dataclass(slots=True)
 class Entity:
     """A subject: a stable registry id, its type and golden values."""
@@ -92,9 +98,9 @@ class Entity:
     golden: dict[str, Any] = field(default_factory=dict)
     created_seq: int = 0
     updated_seq: int = 0
-    # where each golden value came from (registry.survivorship.Source), written with them;
-    # None when not known (not read, or written without): the next change re-reads records
-    golden_sources: dict[str, tuple[str, int, bool]] | None = None
+    # where each golden value came from, written with them; None when not known (not
+    # read, or written without): the subject's next change re-reads its records
+    golden_sources: dict[str, GoldenSource] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,9 +336,7 @@ class Store(abc.ABC):
         for entity in entities:
             self.put_entity(entity)
 
-    def golden_sources_of(
-        self, entity_ids: Iterable[str]
-    ) -> dict[str, dict[str, tuple[str, int, bool]]]:
+    def golden_sources_of(self, entity_ids: Iterable[str]) -> dict[str, dict[str, GoldenSource]]:
         """The golden values' sources (:attr:`Entity.golden_sources`) of those subjects that
         have them; a backend that keeps none answers nothing, and every change to a subject
         then re-reads its records."""

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from graph_schema.subject_types import SubjectType
-from registry.store.base import Entity, RecordKey, RecordVersion
+from registry.store.base import Entity, GoldenSource, RecordKey, RecordVersion
 from registry.store.sqlite_common import (
     SUBJECT_TYPES,
     SQLiteMixin,
@@ -79,10 +79,8 @@ class SQLiteBulkMembership(SQLiteMixin):
         if "golden_sources" not in columns:
             self._conn.execute("ALTER TABLE entities ADD COLUMN golden_sources TEXT")
 
-    def golden_sources_of(
-        self, entity_ids: Iterable[str]
-    ) -> dict[str, dict[str, tuple[str, int, bool]]]:
-        out: dict[str, dict[str, tuple[str, int, bool]]] = {}
+    def golden_sources_of(self, entity_ids: Iterable[str]) -> dict[str, dict[str, GoldenSource]]:
+        out: dict[str, dict[str, GoldenSource]] = {}
         for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for entity_id, text in self._conn.execute(
