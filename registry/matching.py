@@ -21,7 +21,7 @@ from graph_schema.subject_types import SubjectType
 from registry.engine import ModelSet
 from registry.store.base import RecordKey, RecordVersion
 from registry.store.graph_rows import GraphStore
-from resolution.blocking import CHAINED_PREFIXES, DEFAULT_MAX_BLOCK, blocking_keys
+from resolution.blocking import CHAINED_PREFIXES, DEFAULT_MAX_BLOCK, blocking_keys, reach
 from resolution.scoring import FeatureScore, PairScore, score_pair
 
 MAX_LIMIT = 100
@@ -109,15 +109,19 @@ def _raw_fields(
 def _candidates(
     store: GraphStore, subject_type: SubjectType, keys: list[str]
 ) -> list[RecordVersion]:
-    """Current records of active subjects sharing a blocking key with the probe, with the
-    engine's oversize rule: a block above the limit is skipped, unless it is a national
-    identifier's, of which a few records stand for the whole subject."""
+    """Current records of active subjects the probe's blocking keys pair it with
+    (:func:`resolution.blocking.reach`), with the engine's oversize rule: a block above the
+    limit is skipped, unless it is a national identifier's, of which a few records stand for
+    the whole subject."""
     found: set[RecordKey] = set()
-    for mkey, members in store.records_by_match_keys(keys).items():
-        if len(members) <= DEFAULT_MAX_BLOCK:
-            found.update(members)
+    reaches = {k: reach(k) for k in keys}
+    parts_read = sorted({b for parts, _ in reaches.values() for b in parts})
+    blocks = store.records_by_match_keys(parts_read)
+    for mkey, (parts, paired) in reaches.items():
+        if sum(len(blocks.get(part, ())) for part in parts) <= DEFAULT_MAX_BLOCK:
+            found.update(m for part in paired for m in blocks.get(part, ()))
         elif mkey.startswith(CHAINED_PREFIXES):
-            found.update(members[:DECISIVE_SAMPLE])
+            found.update(blocks[mkey][:DECISIVE_SAMPLE])
     return [
         rv
         for rv in store.get_records(found)

@@ -5,6 +5,11 @@ district, enterprise core name, building and parcel codes, address key). Two rec
 candidates when they share a key. A key shared by too many records (a very common name in
 one district, a switchboard phone) would make its block quadratic: such oversize blocks are
 skipped and counted, and the other keys of their records still find true matches.
+
+A person's name keys are split in two halves, for records with and without a valid id
+number: two holders of different numbers never link, so holders pair with each other by
+their numbers and by name with full birth date only, and by the other name keys with the
+records that have none. In a large city that is most of the namesakes a record would meet.
 """
 
 from __future__ import annotations
@@ -63,8 +68,20 @@ def partner_key(name: str) -> str:
     return name_key(name) or name
 
 
+# Name keys are split by whether the record holds a valid id number. Two records that each
+# hold one are the same person by that number or not at all (two different valid numbers are
+# decisive against), so their name keys pair them only with records that hold none: in a city
+# of a million, a "ZHANG Wei, 1985" block is dozens of namesakes with numbers of their own,
+# and none of those pairs can link. Holders of numbers still meet each other under name and
+# full birth date (``pf:``): a steward must see two valid numbers that are all that keeps
+# a pair apart (:class:`registry.engine.ScoredPairs`' ``kept_apart``).
+_IDENTIFIED = {"pb:": "pbi:", "pd:": "pdi:", "nd:": "ndi:"}
+_OPEN = {held: free for free, held in _IDENTIFIED.items()}
+
+
 def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
-    if v.get("id_number"):
+    identified = bool(v.get("id_number"))
+    if identified:
         yield "id:" + v["id_number"]
     elif v.get(SUSPECT_ID):  # meets the records holding the valid numbers one slip away
         for corrected in _corrections(v[SUSPECT_ID]):
@@ -80,13 +97,16 @@ def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
         return
     pkey = name_key(name)
     birth = v.get("birth_date") or ""
+    pb, pd, nd = ("pbi:", "pdi:", "ndi:") if identified else ("pb:", "pd:", "nd:")
     if pkey and len(birth) >= 4:
-        yield f"pb:{pkey}|{birth[:4]}"
+        yield f"{pb}{pkey}|{birth[:4]}"
     if pkey and len(birth) == 10:
-        yield f"pd:{pkey}|{birth[5:]}"  # survives a wrong year
+        yield f"{pd}{pkey}|{birth[5:]}"  # survives a wrong year
+        if identified:
+            yield f"pf:{pkey}|{birth}"
     address = _address(v["address"]) if v.get("address") else None
     if address is not None and address.district:
-        yield f"nd:{name}|{address.district}"
+        yield f"{nd}{name}|{address.district}"
     # context keys: the part after "|" is the anchor or partner itself, so the stored keys
     # of a record give back its context (registry.context.stored_context)
     for anchor in v.get(ANCHORS_FIELD) or ():
@@ -170,13 +190,40 @@ DECISIVE_PREFIXES = ("id:", "uscc:", "bp:", "pc:")
 CHAINED_PREFIXES = (*DECISIVE_PREFIXES, "x:")
 
 
+def _split(key: str) -> tuple[str, str] | None:
+    """A split name key's two blocks, ``(open, identified)``; None for any other key."""
+    head = key[: key.find(":") + 1]
+    if head in _IDENTIFIED:
+        return key, _IDENTIFIED[head] + key[len(head) :]
+    if head in _OPEN:
+        return _OPEN[head] + key[len(head) :], key
+    return None
+
+
+def reach(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """For one of a record's keys: the blocks that make up its block (their sizes add up to
+    what oversize protection counts), and those holding the records it is paired with. A
+    split name key's identified half pairs with the open half only."""
+    split = _split(key)
+    if split is None:
+        return (key,), (key,)
+    return split, (split[0],) if key == split[1] else split
+
+
+def share_block(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two records with these keys are candidates (oversize protection aside)."""
+    theirs = set(b)
+    return any(k in theirs for key in a for k in reach(key)[1])
+
+
 def candidate_pairs(
     keyed: Iterable[tuple[int, Iterable[str]]],
     max_block: int = DEFAULT_MAX_BLOCK,
     involving: Container[int] | None = None,
 ) -> tuple[set[tuple[int, int]], BlockingReport]:
     """All pairs ``(i, j), i < j`` sharing at least one key of at most ``max_block`` members
-    (oversize blocks of national identifiers are chained instead of skipped).
+    (oversize blocks of national identifiers are chained instead of skipped; a split name
+    key's identified half is paired with its open half only, :func:`reach`).
 
     ``involving``: only the pairs with at least one of these records (an incremental run
     scores nothing between the subjects a change did not touch); blocks are enumerated from
@@ -186,12 +233,16 @@ def candidate_pairs(
         for k in dict.fromkeys(keys):  # a key listed twice must not pair a record with itself
             blocks.setdefault(k, []).append(idx)
     report = BlockingReport(keys=len(blocks))
+    # the identified halves of split name keys, by their open half: paired with it alone
+    held: dict[str, list[int]] = {}
+    for key in [k for k in blocks if k[:4] in _OPEN]:
+        held[_OPEN[key[:4]] + key[4:]] = blocks.pop(key)
     pairs: set[tuple[int, int]] = set()
     for key, members in blocks.items():
         n = len(members)
-        if n < 2:
-            continue
         if key.startswith(CHAINED_PREFIXES):
+            if n < 2:
+                continue
             members.sort()
             anchors = [members[0]]
             if not key.startswith(DECISIVE_PREFIXES) and n > 2:
@@ -201,6 +252,10 @@ def candidate_pairs(
                 if involving is not None and anchor not in involving:
                     others = [o for o in others if o in involving]
                 pairs.update((anchor, other) for other in others)
+            continue
+        across = held.get(key, ())
+        n += len(across)
+        if n < 2:
             continue
         if n > max_block:
             report.oversize_blocks += 1
@@ -213,11 +268,19 @@ def candidate_pairs(
             for ma in members:
                 if ma in involving:
                     pairs.update((ma, mb) if ma < mb else (mb, ma) for mb in members if mb != ma)
+                    pairs.update((ma, mb) if ma < mb else (mb, ma) for mb in across if mb != ma)
+                else:
+                    pairs.update(
+                        (ma, mb) if ma < mb else (mb, ma)
+                        for mb in across
+                        if mb in involving and mb != ma
+                    )
             continue
-        for a in range(n):
+        for a in range(len(members)):
             ma = members[a]
-            for b in range(a + 1, n):
+            for b in range(a + 1, len(members)):
                 pairs.add((ma, members[b]))
+            pairs.update((ma, mb) if ma < mb else (mb, ma) for mb in across if mb != ma)
     report.skipped = sorted(report.skipped, key=lambda kv: -kv[1])[:20]
     report.candidate_pairs = len(pairs)
     return pairs, report

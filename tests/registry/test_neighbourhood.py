@@ -143,3 +143,19 @@ def test_only_subjects_a_change_links_to_are_read_whole(
     assert namesake not in asked, "a subject nothing links to is not read"
     assert len(registry.store.records_of(same)) == 3
     assert len(registry.store.records_of(namesake)) == 2
+
+
+def test_namesakes_holding_other_id_numbers_are_not_read(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """Two valid id numbers never link, so a holder of one meets no namesake holding another
+    (in a city of a million, most of a common name's block), only the namesakes holding
+    none; a record without a number meets them all."""
+    rows = [f"H1,欧阳娜娜,{X},,1949-12-31", "H2,欧阳娜娜,,,1949-03-01"]
+    ingest_persons(registry, tmp_path, "hukou", rows)
+    (holder,) = _store_only(registry, tmp_path, "social", [f"S1,欧阳娜娜,{Y},,1949-06-30"])
+    found = find_candidates(registry.store, [holder], set(), max_block=300)
+    assert {rv.key.record_id for rv in found.settled} == {"H2"}
+    (free,) = _store_only(registry, tmp_path, "tax", ["T1,欧阳娜娜,,,1949-06-30"])
+    found = find_candidates(registry.store, [free], set(), max_block=300)
+    assert {rv.key.record_id for rv in found.settled} == {"H1", "H2"}

@@ -6,7 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph_schema.subject_types import SubjectType as T
-from resolution.blocking import DEFAULT_MAX_BLOCK, blocking_keys, candidate_pairs, partner_key
+from resolution.blocking import (
+    DEFAULT_MAX_BLOCK,
+    blocking_keys,
+    candidate_pairs,
+    partner_key,
+    share_block,
+)
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 
 
@@ -17,7 +23,8 @@ def test_person_keys_cover_ids_names_with_births_partners_and_anchors() -> None:
         ANCHORS_FIELD: ("B:X",),
     })  # fmt: skip
     assert "id:11010519491231002X" in keys and "ph:13812345678" in keys
-    assert any(k.startswith("pb:") for k in keys) and any(k.startswith("pd:") for k in keys)
+    # a holder of a valid id number keys its name on the identified halves (pbi:, pdi:)
+    assert any(k.startswith("pbi:") for k in keys) and any(k.startswith("pdi:") for k in keys)
     # partner and anchor keys are script-free: 李娜 written in pinyin still meets 李娜
     assert partner_key("Li Na") == partner_key("李娜") != "李娜"
     other = blocking_keys(
@@ -53,7 +60,9 @@ def test_identifier_blocks_are_chained_not_skipped() -> None:
     assert report.oversize_blocks == 0
 
 
-_KEYS = st.sampled_from(["id:1", "bp:2", "x:3", "nb:4", "nb:5", "ad:6", "ph:7"])
+_KEYS = st.sampled_from(
+    ["id:1", "bp:2", "x:3", "nb:4", "nb:5", "ad:6", "ph:7", "pb:8", "pbi:8", "ndi:9"]
+)
 
 
 @given(
@@ -75,3 +84,62 @@ def test_pairs_involving_some_records_are_the_full_pairs_filtered(
 def test_a_key_listed_twice_does_not_pair_a_record_with_itself() -> None:
     pairs, _ = candidate_pairs(enumerate([["id:1", "id:1"], ["nb:2", "nb:2"], ["nb:2"]]))
     assert pairs == {(1, 2)}
+
+
+def _person(
+    id_number: str | None, birth: str = "1985-03-07", district: str = "西湖区"
+) -> dict[str, str]:
+    v = {"name": "张伟", "birth_date": birth, "address": f"浙江省杭州市{district}文三路90号"}
+    return {**v, "id_number": id_number} if id_number else v
+
+
+def _candidates(*records: dict[str, str]) -> set[tuple[int, int]]:
+    return candidate_pairs(enumerate(blocking_keys(T.PERSON, v) for v in records))[0]
+
+
+def test_namesakes_with_their_own_id_numbers_are_not_candidates() -> None:
+    """Two different valid id numbers never link: namesakes holding them (a common name in
+    a large city) are not compared, but each still meets the namesake that holds none."""
+    first = _person("11010519491231002X")
+    second = _person("110105198503070012", birth="1985-11-20")  # same name, year, district
+    unknown = _person(None, birth="1985-11-20")
+    assert _candidates(first, second) == set()
+    assert _candidates(first, second, unknown) == {(0, 2), (1, 2)}
+    # same name and full birth date: a pair only its two numbers keep apart, for a steward
+    twin = _person("110105198503070012")
+    assert _candidates(first, twin) == {(0, 1)}
+    # the same number pairs them whatever their names
+    assert _candidates(first, {"id_number": "11010519491231002X", "name": "李娜"}) == {(0, 1)}
+
+
+_PERSONS = st.builds(
+    _person,
+    st.sampled_from([None, "11010519491231002X", "110105198503070012"]),
+    st.sampled_from(["1985-03-07", "1985-07-03", "1949-12-31", "1985"]),
+    st.sampled_from(["西湖区", "上城区"]),
+)
+
+
+@given(records=st.lists(_PERSONS, min_size=2, max_size=8))
+def test_share_block_says_which_pairs_blocking_makes(records: list[dict[str, str]]) -> None:
+    keys = [blocking_keys(T.PERSON, v) for v in records]
+    pairs = candidate_pairs(enumerate(keys))[0]
+    expected = {
+        (i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))
+        if share_block(keys[i], keys[j])
+    }  # fmt: skip
+    assert pairs <= expected
+    # the rest are holders of one number, chained through its first holder instead
+    assert all(
+        records[i].get("id_number") == records[j].get("id_number") for i, j in expected - pairs
+    )
+
+
+def test_a_split_block_is_oversize_by_both_halves() -> None:
+    """Oversize protection counts the whole name block, with and without id numbers, as
+    it did before the split: the pairs it skips are the same."""
+    half = DEFAULT_MAX_BLOCK // 2 + 1
+    keyed = [(i, ["pb:common|1980"]) for i in range(half)]
+    keyed += [(half + i, ["pbi:common|1980"]) for i in range(half)]
+    pairs, report = candidate_pairs(keyed)
+    assert pairs == set() and report.oversize_blocks == 1 and report.oversize_records == 2 * half
