@@ -547,13 +547,24 @@ class SQLiteStore(
             conn.execute("CREATE INDEX match_keys_record ON match_keys(source, record_id)")
 
     def set_match_keys(self, key: RecordKey, match_keys: Sequence[str]) -> None:
+        # only the keys that changed are written: a resident's keys gain one partner when
+        # someone moves into the flat, and every key rewritten dirties a page of the index
         conn = self._conn
-        conn.execute(
-            "DELETE FROM match_keys WHERE source=? AND record_id=?", (key.source, key.record_id)
+        record = (key.source, key.record_id)
+        held = {
+            m
+            for (m,) in conn.execute(
+                "SELECT mkey FROM match_keys WHERE source=? AND record_id=?", record
+            )
+        }
+        wanted = dict.fromkeys(match_keys)
+        conn.executemany(
+            "DELETE FROM match_keys WHERE source=? AND record_id=? AND mkey=?",
+            [(*record, m) for m in held if m not in wanted],
         )
         conn.executemany(
             "INSERT INTO match_keys(mkey, source, record_id) VALUES (?,?,?)",
-            [(m, key.source, key.record_id) for m in dict.fromkeys(match_keys)],
+            [(m, *record) for m in wanted if m not in held],
         )
 
     def match_keys_of(
