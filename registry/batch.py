@@ -20,7 +20,7 @@ from registry.forked import Forked
 from registry.judgements import constraints_for
 from registry.reconcile import reconcile
 from registry.review_items import review_items
-from registry.store.base import Store
+from registry.store.base import BACKFILL_META, Store
 from resolution.blocking import DEFAULT_MAX_BLOCK, BlockingReport, blocking_keys, candidate_pairs
 from resolution.comparators.features import FEATURES
 from resolution.training import (
@@ -96,6 +96,9 @@ def batch_resolve(
     before.add(entities.counts)
     all_constraints = constraints_for(store)
     touched: set[str] = set()
+    # a store that gained the golden sources and national identifier columns: every
+    # subject gets them now, not only those this run changes
+    backfill = bool(store.get_meta(BACKFILL_META))
     for subject_type in SubjectType:
         t0 = time.perf_counter()
         phases = _Phases()
@@ -154,9 +157,11 @@ def batch_resolve(
                 subject_type, [(rv.key, k) for rv, k in zip(records, keyed, strict=True)]
             )
             phases.lap("write_match_keys")
-            touched |= entities.flush(
-                {eid: [stored[k] for k in keys] for eid, keys in placed.items()}
-            )
+            known = {eid: [stored[k] for k in keys] for eid, keys in placed.items()}
+            flushed = entities.flush(known)
+            if backfill:
+                entities.refresh(set(known) - flushed, known)
+            touched |= flushed
             phases.lap("write_golden")
         phases.lap("commit")
         report.per_type[subject_type.value] = {
@@ -171,6 +176,8 @@ def batch_resolve(
             "seconds": round(time.perf_counter() - t0, 2),
             "phases": phases.seconds,
         }
+    if backfill:
+        store.set_meta(BACKFILL_META, "")
     report.changes = entities.counts.since(before, touched)
     report.seconds = time.perf_counter() - started
     return report

@@ -15,6 +15,7 @@ from typing import Any
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey, RecordVersion, Store
 from registry.survivorship import SurvivorshipRules, golden_with_sources, grow_golden
+from resolution.identity import national_keys
 
 
 @dataclass(slots=True)
@@ -245,6 +246,7 @@ class EntityManager:
             if e in self._joined and all(k in joined for k in self._joined[e])
         ]
         sources = self.store.golden_sources_of(only_joined)
+        national = self.store.national_ids_of(only_joined)
         found = self.store.get_entities(e for e in only_joined if e in sources)
         done: set[str] = set()
         changed: list[Entity] = []
@@ -252,17 +254,22 @@ class EntityManager:
         for entity_id, entity in found.items():
             if entity.status != "active" or not entity.golden:
                 continue
-            grown = grow_golden(
-                entity.golden,
-                sources[entity_id],
-                [joined[k] for k in self._joined[entity_id]],
-                self.rules,
-            )
+            joining = [joined[k] for k in self._joined[entity_id]]
+            grown = grow_golden(entity.golden, sources[entity_id], joining, self.rules)
             if grown is None:
                 continue
             done.add(entity_id)
             entity.golden_sources = grown[1]
-            if grown[0] != entity.golden or grown[1] != sources[entity_id]:
+            had = national.get(entity_id)
+            if had is not None:
+                entity.national_ids = had | national_keys(
+                    entity.subject_type, (rv.values for rv in joining)
+                )
+            if (
+                grown[0] != entity.golden
+                or grown[1] != sources[entity_id]
+                or entity.national_ids != had
+            ):
                 changed.append(self._changed(entity, grown[0], events))
         self._put_changed(changed, events)
         return done
@@ -307,6 +314,7 @@ class EntityManager:
     def _refresh_chunk(self, ids: list[str], known: Mapping[str, Sequence[RecordVersion]]) -> None:
         found = self.store.get_entities(ids)
         had = self.store.golden_sources_of(ids)
+        had_ids = self.store.national_ids_of(ids)
         members: dict[str, Sequence[RecordVersion]] = {i: known[i] for i in ids if i in known}
         unknown = [i for i in ids if i not in known]
         members.update(self.store.records_of_many(unknown, with_raw=False))
@@ -326,8 +334,10 @@ class EntityManager:
                 continue
             golden, sources = golden_with_sources(records, self.rules)
             entity.golden_sources = sources
+            entity.national_ids = national_keys(entity.subject_type, (r.values for r in records))
             if golden == entity.golden and entity.status == "active":
-                if had.get(entity_id) != sources:  # the same values, now with their sources
+                # the same values, with sources or national identifiers not stored yet
+                if had.get(entity_id) != sources or had_ids.get(entity_id) != entity.national_ids:
                     changed.append(entity)
                 continue
             changed.append(self._changed(entity, golden, events))

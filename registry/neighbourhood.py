@@ -177,9 +177,12 @@ def read_subjects(store: Store, found: Candidates, subjects: set[str]) -> Neighb
 def _national_ids(
     store: Store, subject_type: SubjectType, entity_ids: set[str]
 ) -> dict[str, frozenset[str]]:
+    """The national identifiers the records of these subjects hold: as written with their
+    golden values, or (a subject whose are not known) read from every record."""
+    stored = store.national_ids_of(entity_ids)
+    out = {entity_id: ids for entity_id, ids in stored.items() if ids}
     name = NATIONAL_FIELDS[subject_type]
-    out: dict[str, frozenset[str]] = {}
-    for entity_id, values in store.field_values_of(entity_ids, name).items():
+    for entity_id, values in store.field_values_of(entity_ids.difference(stored), name).items():
         ids = {k for v in values if (k := national_key(subject_type, {name: v}))}
         if ids:
             out[entity_id] = frozenset(ids)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
@@ -32,3 +32,8 @@ def national_key(subject_type: SubjectType, values: Mapping[str, Any]) -> str | 
             return code[:24]
         return None
     return values.get("parcel_code")
+
+
+def national_keys(subject_type: SubjectType, values: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The national identifiers (:func:`national_key`) a subject's records hold."""
+    return frozenset(k for v in values if (k := national_key(subject_type, v)) is not None)

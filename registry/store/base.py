@@ -85,6 +85,9 @@ class RelationshipVersion:
 # and whether candidates ranking as high (same trust and seq: one ingest batch) disagreed
 # with it, which frequency then settled (registry.survivorship.grow_golden)
 GoldenSource = tuple[str, int, bool]
+# set (non-empty) in a store whose subjects lack golden sources or national identifiers
+# (made before they were kept): the next batch run writes them for every subject
+BACKFILL_META = "golden_backfill"
 
 
 @dataclass(slots=True)
@@ -101,6 +104,10 @@ class Entity:
     # where each golden value came from, written with them; None when not known (not
     # read, or written without): the subject's next change re-reads its records
     golden_sources: dict[str, GoldenSource] | None = None
+    # the national identifiers its records hold, written with the golden values (None when
+    # not known): what stands in for the records of a large subject an incremental run
+    # reads in part (registry.neighbourhood)
+    national_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +347,12 @@ class Store(abc.ABC):
         """The golden values' sources (:attr:`Entity.golden_sources`) of those subjects that
         have them; a backend that keeps none answers nothing, and every change to a subject
         then re-reads its records."""
+        return {}
+
+    def national_ids_of(self, entity_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The national identifiers (:attr:`Entity.national_ids`) of those subjects whose
+        are known; a backend that keeps none answers nothing, and they are read from the
+        records (:meth:`field_values_of`)."""
         return {}
 
     def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:

@@ -83,7 +83,7 @@ CREATE INDEX IF NOT EXISTS rel_to ON relationships(source, to_record_id);
 CREATE TABLE IF NOT EXISTS entities(
     entity_id TEXT PRIMARY KEY, subject_type TEXT NOT NULL, status TEXT NOT NULL,
     merged_into TEXT, golden TEXT NOT NULL, created_seq INTEGER NOT NULL,
-    updated_seq INTEGER NOT NULL, golden_sources TEXT
+    updated_seq INTEGER NOT NULL, golden_sources TEXT, national_ids TEXT
 );
 CREATE INDEX IF NOT EXISTS entities_type ON entities(subject_type, status);
 CREATE TABLE IF NOT EXISTS id_counters(prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);
@@ -139,7 +139,7 @@ class SQLiteStore(
         self._conn.executescript(_SCHEMA)
         self._ensure_review_schema()
         self._ensure_derived_schema()
-        self._ensure_golden_sources()
+        self._ensure_entity_columns()
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
 

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from graph_schema.subject_types import SubjectType
-from registry.store.base import Entity, GoldenSource, RecordKey, RecordVersion
+from registry.store.base import BACKFILL_META, Entity, GoldenSource, RecordKey, RecordVersion
 from registry.store.sqlite_common import (
     SUBJECT_TYPES,
     SQLiteMixin,
@@ -56,7 +56,7 @@ class SQLiteBulkMembership(SQLiteMixin):
     def put_entities(self, entities: Sequence[Entity]) -> None:
         self._conn.executemany(
             "INSERT OR REPLACE INTO entities(entity_id, subject_type, status, merged_into, golden, "
-            "created_seq, updated_seq, golden_sources) VALUES (?,?,?,?,?,?,?,?)",
+            "created_seq, updated_seq, golden_sources, national_ids) VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     e.entity_id,
@@ -67,17 +67,26 @@ class SQLiteBulkMembership(SQLiteMixin):
                     e.created_seq,
                     e.updated_seq,
                     None if e.golden_sources is None else dumps(e.golden_sources),
+                    None if e.national_ids is None else dumps(sorted(e.national_ids)),
                 )
                 for e in entities
             ],
         )
 
-    def _ensure_golden_sources(self) -> None:
-        """Stores made before golden values kept their sources gain the column (empty: each
-        subject's next change re-reads its records, and writes them)."""
+    def _ensure_entity_columns(self) -> None:
+        """Stores made before subjects kept their golden values' sources and national
+        identifiers gain the columns (empty: each subject's next change re-reads its
+        records, and writes them)."""
         columns = {row[1] for row in self._conn.execute("PRAGMA table_info(entities)")}
-        if "golden_sources" not in columns:
-            self._conn.execute("ALTER TABLE entities ADD COLUMN golden_sources TEXT")
+        added = False
+        for column in ("golden_sources", "national_ids"):
+            if column not in columns:
+                self._conn.execute(f"ALTER TABLE entities ADD COLUMN {column} TEXT")
+                added = True
+        if added and self._conn.execute("SELECT 1 FROM entities LIMIT 1").fetchone():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (BACKFILL_META,)
+            )
 
     def golden_sources_of(self, entity_ids: Iterable[str]) -> dict[str, dict[str, GoldenSource]]:
         out: dict[str, dict[str, GoldenSource]] = {}
@@ -89,6 +98,18 @@ class SQLiteBulkMembership(SQLiteMixin):
                 chunk,
             ):
                 out[entity_id] = {k: (v[0], v[1], v[2]) for k, v in orjson.loads(text).items()}
+        return out
+
+    def national_ids_of(self, entity_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        out: dict[str, frozenset[str]] = {}
+        for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for entity_id, text in self._conn.execute(
+                f"SELECT entity_id, national_ids FROM entities WHERE entity_id IN ({marks}) "
+                "AND national_ids IS NOT NULL",
+                chunk,
+            ):
+                out[entity_id] = frozenset(orjson.loads(text))
         return out
 
     def records_of_many(

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from registry.service import Registry
+from registry.store.base import BACKFILL_META
 from registry.survivorship import golden_values
+from resolution.identity import national_keys
 from tests.registry.conftest import demo_registry, ingest_persons, subject_of
 
 X = "11010519491231002X"
@@ -24,6 +26,8 @@ def _assert_golden_fresh(reg: Registry) -> int:
             continue
         records = reg.store.records_of(entity.entity_id)
         assert entity.golden == golden_values(records, reg.entities.rules), entity.entity_id
+        held = national_keys(entity.subject_type, (rv.values for rv in records))
+        assert reg.store.national_ids_of([entity.entity_id]) == {entity.entity_id: held}
         checked += 1
     return checked
 
@@ -76,35 +80,70 @@ def test_a_subject_only_new_records_joined_is_grown_without_reading_it(
         ]
         assert entity.updated_seq == changed[0].seq
         assert _assert_golden_fresh(reg) == 1
+        # a subject of records without an id number is grown by one holding it
+        ingest_persons(reg, tmp_path, "hukou", ["H9,李娜,,13511112222,1960-01-01"])
+        other = subject_of(reg, "hukou", "H9")
+        assert reg.store.national_ids_of([other]) == {other: frozenset()}
+        reads.clear()
+        ingest_persons(reg, tmp_path, "tax", ["T9,李娜,110105196001010017,13511112222,1960-01-01"])
+        assert subject_of(reg, "tax", "T9") == other and other not in reads
+        assert reg.store.national_ids_of([other]) == {other: {"110105196001010017"}}
+        assert _assert_golden_fresh(reg) == 2
         ingest_persons(reg, tmp_path, "social", [f"S1,张伟,{X},13700000000,1949-12-31"])
         assert subject in reads, "a member record changed in place: refreshed"
         reads.clear()
         agreeing = f"S2,张伟,{X},13700000000,1949-12-31"
         ingest_persons(reg, tmp_path, "social", [agreeing, f"S1,张伟,{X},13600000000,1949-12-31"])
         assert subject in reads, "a record changed in place beside a new one: refreshed"
-        assert _assert_golden_fresh(reg) == 1
+        assert _assert_golden_fresh(reg) == 2
     finally:
         reg.close()
 
 
 def test_a_store_made_before_golden_sources_gains_them(tmp_path: Path) -> None:
-    """An older store (no sources column) opens, its subjects' next change reads their
-    records as before, and from then on they are grown."""
+    """An older store (no sources or national identifiers columns) opens, its subjects'
+    next change reads their records as before, and from then on they are grown."""
     reg = Registry(tmp_path / "store")
     ingest_persons(reg, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
     subject = subject_of(reg, "hukou", "H1")
     reg.close()
     conn = sqlite3.connect(tmp_path / "store" / "registry.sqlite3")
     conn.execute("ALTER TABLE entities DROP COLUMN golden_sources")
+    conn.execute("ALTER TABLE entities DROP COLUMN national_ids")
     conn.commit()
     conn.close()
     reg = Registry(tmp_path / "store")
     try:
         assert reg.store.golden_sources_of([subject]) == {}
+        assert reg.store.national_ids_of([subject]) == {}
         ingest_persons(reg, tmp_path, "tax", [f"T1,张伟,{X},13900000000,"])
         entity = reg.store.get_entity(subject)
         assert entity is not None and "phone" in entity.golden
         assert set(reg.store.golden_sources_of([subject])[subject]) == set(entity.golden)
+        assert reg.store.national_ids_of([subject]) == {subject: {X}}
         assert _assert_golden_fresh(reg) == 1
+    finally:
+        reg.close()
+
+
+def test_a_batch_run_writes_national_ids_a_store_lacks(tmp_path: Path) -> None:
+    """A store whose subjects have golden sources but no national identifiers (made in
+    between) gets them from `registry resolve` even where no golden value changes."""
+    reg = Registry(tmp_path / "store")
+    ingest_persons(reg, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
+    subject = subject_of(reg, "hukou", "H1")
+    reg.close()
+    conn = sqlite3.connect(tmp_path / "store" / "registry.sqlite3")
+    conn.execute("ALTER TABLE entities DROP COLUMN national_ids")
+    conn.commit()
+    conn.close()
+    reg = Registry(tmp_path / "store")
+    try:
+        golden = reg.store.get_entity(subject)
+        assert reg.store.get_meta(BACKFILL_META) == "1"
+        reg.resolve()
+        assert not reg.store.get_meta(BACKFILL_META), "done once"
+        assert reg.store.get_entity(subject) == golden
+        assert reg.store.national_ids_of([subject]) == {subject: {X}}
     finally:
         reg.close()

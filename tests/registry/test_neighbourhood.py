@@ -42,6 +42,13 @@ def test_a_large_subject_is_read_in_part_and_a_new_record_still_joins_it(
     assert 1 <= len(read) <= PARTIAL_READ
     assert near.unread == {big: 20 - len(read)}
     assert all(near.subject_ids[rv.key] == frozenset({X}) for rv in read)
+    # the identifiers stand in as written with the golden values, or, where they are not
+    # known (a store made before they were kept), as read from every record
+    assert registry.store.national_ids_of([big]) == {big: frozenset({X})}
+    registry.store._conn.execute("UPDATE entities SET national_ids = NULL")
+    assert registry.store.national_ids_of([big]) == {}
+    again = read_subjects(registry.store, find_candidates(registry.store, [new], set(), 300), {big})
+    assert again.subject_ids == near.subject_ids
 
     with registry.store.transaction():
         registry.resolver.resolve([new.key])
