@@ -109,10 +109,10 @@ def find_candidates(
         for b in paired
         if b in block_size
     }
-    blocks = store.block_members(sorted(readable))
+    blocks = store.block_members(sorted(readable), subject_type=subject_type)
     # a national identifier's block is one subject's records (a building's hundred units
     # share its code): a few of them bring in the whole subject
-    blocks.update(store.block_members(chained, limit=CHAINED_READ))
+    blocks.update(store.block_members(chained, limit=CHAINED_READ, subject_type=subject_type))
     for mkey, members in sorted(blocks.items()):
         for key, entity_id, other_type, retracted in members:
             if retracted or entity_id is None or other_type is not subject_type:

@@ -395,19 +395,26 @@ class Store(abc.ABC):
         return {k: len(v) for k, v in self.records_by_match_keys(match_keys).items()}
 
     def block_members(
-        self, match_keys: Sequence[str], limit: int | None = None
+        self,
+        match_keys: Sequence[str],
+        limit: int | None = None,
+        subject_type: SubjectType | None = None,
     ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:
         """:meth:`records_by_match_keys` with each member's :meth:`record_subjects` entry, in
         one read: an incremental change meets thousands of block members, most of them in a
-        few large subjects. ``limit``: at most that many members of each block (any)."""
+        few large subjects. ``limit``: at most that many members of each block (any).
+        ``subject_type``: only the current members of that type in a subject (a block of
+        an address holds the units of its building and the companies there)."""
         blocks = self.records_by_match_keys(match_keys)
-        if limit is not None:
-            blocks = {mkey: keys[:limit] for mkey, keys in blocks.items()}
         subjects = self.record_subjects({k for ks in blocks.values() for k in ks})
-        return {
-            mkey: [(k, *subjects[k]) for k in keys if k in subjects]
-            for mkey, keys in blocks.items()
-        }
+        out: dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]] = {}
+        for mkey, keys in blocks.items():
+            members = [(k, *subjects[k]) for k in keys if k in subjects]
+            if subject_type is not None:
+                members = [m for m in members if m[2] is subject_type and m[1] and not m[3]]
+            if members:
+                out[mkey] = members if limit is None else members[:limit]
+        return out
 
     def subject_sizes(self, entity_ids: Iterable[str]) -> dict[str, int]:
         """Current, non-retracted records per subject (subjects without any left out)."""

@@ -165,13 +165,23 @@ class SQLiteBulkMembership(SQLiteMixin):
         return found
 
     def block_members(
-        self, match_keys: Sequence[str], limit: int | None = None
+        self,
+        match_keys: Sequence[str],
+        limit: int | None = None,
+        subject_type: SubjectType | None = None,
     ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:
         wanted = list(dict.fromkeys(match_keys))
+        # the members of other types, or in no subject, never reach Python
+        live = (
+            ""
+            if subject_type is None
+            else f" AND r.subject_type = '{subject_type.value}' AND r.retracted = 0"
+            " AND r.entity_id IS NOT NULL"
+        )
         queries: Iterable[tuple[str, Sequence[Any]]] = (
-            ((f"m.mkey IN ({','.join('?' * len(c))})", c) for c in chunks(wanted, _CHUNK))
+            ((f"m.mkey IN ({','.join('?' * len(c))}){live}", c) for c in chunks(wanted, _CHUNK))
             if limit is None
-            else (("m.mkey = ? LIMIT ?", (mkey, limit)) for mkey in wanted)  # per block
+            else ((f"m.mkey = ?{live} LIMIT ?", (mkey, limit)) for mkey in wanted)  # per block
         )
         found: dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]] = {}
         for where, params in queries:

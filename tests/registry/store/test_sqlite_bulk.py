@@ -175,3 +175,23 @@ def test_records_read_without_raw_rows_are_the_records_without_them(
     people = list(store.iter_records(SubjectType.PERSON, with_raw=False))
     assert people == bare(list(store.iter_records(SubjectType.PERSON)))
     assert any(rv.retracted for rv in people) and any(rv.problems for rv in people)
+
+
+def test_block_members_of_one_type_are_those_in_a_subject(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """Asked for one subject type, a block gives only its members of that type that are in
+    a subject: an address's block holds its building's units and the companies there."""
+    ingest_persons(registry, tmp_path, "hukou", ROWS)
+    # a record stored but not resolved yet (a store-only ingest) is in no subject
+    ingest_persons(registry, tmp_path, "civil", ["c1,张伟,11010519491231002X,1"], resolve=False)
+    store = registry.store
+    key = "id:11010519491231002X"
+    with store.transaction():
+        store.set_match_keys(RecordKey("civil", "c1"), [key])
+    assert {k.record_id for k, *_ in store.block_members([key])[key]} == {"a1", "a2", "c1"}
+    for read in (store.block_members, lambda *a, **k: Store.block_members(store, *a, **k)):
+        persons = read([key], subject_type=SubjectType.PERSON)
+        assert {k.record_id for k, *_ in persons[key]} == {"a1", "a2"}
+        assert read([key], subject_type=SubjectType.ENTERPRISE) == {}
+        assert len(read([key], limit=1, subject_type=SubjectType.PERSON)[key]) == 1
