@@ -33,7 +33,7 @@ from registry.mapping import Mapping
 from registry.quality import pairwise_scores, read_truth
 from registry.readers import read_rows
 from registry.service import Registry
-from resolution.blocking import blocking_keys, name_key, share_block
+from resolution.blocking import block_of, blocking_keys, name_key
 
 
 def scores(reg: Registry, truth: dict[tuple[str, str], tuple[str, str]]) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def scores(reg: Registry, truth: dict[tuple[str, str], tuple[str, str]]) -> dict
 def blocking_recall(
     reg: Registry, truth: dict[tuple[str, str], tuple[str, str]], *, context: bool = False
 ) -> dict[str, float]:
-    """Share of true matching pairs that blocking makes candidates (sampled per entity).
+    """Share of true matching pairs that share a block in a batch run (sampled per entity).
 
     ``context``: the keys the engine stored, which include those of person context (partner
     names, anchors, suspect id numbers); otherwise keys of the records' own values only."""
@@ -66,7 +66,7 @@ def blocking_recall(
         for keysets in by_entity.values():
             for a, b in itertools.islice(itertools.combinations(keysets, 2), 50):
                 total += 1
-                found += share_block(a, b)
+                found += bool({block_of(k) for k in a} & {block_of(k) for k in b})
         if total:
             out[st.value] = round(found / total, 4)
     return out

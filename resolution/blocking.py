@@ -216,10 +216,17 @@ def share_block(a: Iterable[str], b: Iterable[str]) -> bool:
     return any(k in theirs for key in a for k in reach(key)[1])
 
 
+def block_of(key: str) -> str:
+    """The block a key is counted in: a split name key's open half, any other key itself."""
+    return _OPEN[key[:4]] + key[4:] if key[:4] in _OPEN else key
+
+
 def candidate_pairs(
     keyed: Iterable[tuple[int, Iterable[str]]],
     max_block: int = DEFAULT_MAX_BLOCK,
     involving: Container[int] | None = None,
+    *,
+    split: bool = True,
 ) -> tuple[set[tuple[int, int]], BlockingReport]:
     """All pairs ``(i, j), i < j`` sharing at least one key of at most ``max_block`` members
     (oversize blocks of national identifiers are chained instead of skipped; a split name
@@ -227,10 +234,17 @@ def candidate_pairs(
 
     ``involving``: only the pairs with at least one of these records (an incremental run
     scores nothing between the subjects a change did not touch); blocks are enumerated from
-    those records instead of in full, the same pairs as filtering afterwards."""
+    those records instead of in full, the same pairs as filtering afterwards.
+
+    ``split=False``: a split name key's halves are one block, as before the split. A batch
+    run pairs so: EM estimates m from the candidate pairs, and without the namesakes that
+    hold numbers of their own its match class is too clean (a different phone number
+    weighed at -20 in a small city); the pairs the split leaves out are decisive
+    non-matches, so the clusters are the same either way."""
     blocks: dict[str, list[int]] = {}
     for idx, keys in keyed:
-        for k in dict.fromkeys(keys):  # a key listed twice must not pair a record with itself
+        # a key listed twice must not pair a record with itself
+        for k in dict.fromkeys(keys if split else map(block_of, keys)):
             blocks.setdefault(k, []).append(idx)
     report = BlockingReport(keys=len(blocks))
     # the identified halves of split name keys, by their open half: paired with it alone

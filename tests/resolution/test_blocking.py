@@ -108,6 +108,9 @@ def test_namesakes_with_their_own_id_numbers_are_not_candidates() -> None:
     # same name and full birth date: a pair only its two numbers keep apart, for a steward
     twin = _person("110105198503070012")
     assert _candidates(first, twin) == {(0, 1)}
+    # a batch run pairs the halves as one block, as before the split: EM's candidate pairs
+    keys = [blocking_keys(T.PERSON, v) for v in (first, second, unknown)]
+    assert candidate_pairs(enumerate(keys), split=False)[0] == {(0, 1), (0, 2), (1, 2)}
     # the same number pairs them whatever their names
     assert _candidates(first, {"id_number": "11010519491231002X", "name": "李娜"}) == {(0, 1)}
 
