@@ -245,31 +245,25 @@ class EntityManager:
             for e in sorted(touched - self._disturbed)
             if e in self._joined and all(k in joined for k in self._joined[e])
         ]
-        sources = self.store.golden_sources_of(only_joined)
-        national = self.store.national_ids_of(only_joined)
-        found = self.store.get_entities(e for e in only_joined if e in sources)
+        found = self.store.get_entities(only_joined, with_sources=True)
         done: set[str] = set()
         changed: list[Entity] = []
         events: list[_Event] = []
         for entity_id, entity in found.items():
-            if entity.status != "active" or not entity.golden:
+            sources, had = entity.golden_sources, entity.national_ids
+            if entity.status != "active" or not entity.golden or sources is None:
                 continue
             joining = [joined[k] for k in self._joined[entity_id]]
-            grown = grow_golden(entity.golden, sources[entity_id], joining, self.rules)
+            grown = grow_golden(entity.golden, sources, joining, self.rules)
             if grown is None:
                 continue
             done.add(entity_id)
             entity.golden_sources = grown[1]
-            had = national.get(entity_id)
             if had is not None:
                 entity.national_ids = had | national_keys(
                     entity.subject_type, (rv.values for rv in joining)
                 )
-            if (
-                grown[0] != entity.golden
-                or grown[1] != sources[entity_id]
-                or entity.national_ids != had
-            ):
+            if grown[0] != entity.golden or grown[1] != sources or entity.national_ids != had:
                 changed.append(self._changed(entity, grown[0], events))
         self._put_changed(changed, events)
         return done
@@ -312,9 +306,8 @@ class EntityManager:
             self._refresh_chunk(ordered[start : start + _REFRESH_CHUNK], known or {})
 
     def _refresh_chunk(self, ids: list[str], known: Mapping[str, Sequence[RecordVersion]]) -> None:
-        found = self.store.get_entities(ids)
-        had = self.store.golden_sources_of(ids)
-        had_ids = self.store.national_ids_of(ids)
+        found = self.store.get_entities(ids, with_sources=True)
+        had = {i: (e.golden_sources, e.national_ids) for i, e in found.items()}
         members: dict[str, Sequence[RecordVersion]] = {i: known[i] for i in ids if i in known}
         unknown = [i for i in ids if i not in known]
         members.update(self.store.records_of_many(unknown, with_raw=False))
@@ -337,7 +330,7 @@ class EntityManager:
             entity.national_ids = national_keys(entity.subject_type, (r.values for r in records))
             if golden == entity.golden and entity.status == "active":
                 # the same values, with sources or national identifiers not stored yet
-                if had.get(entity_id) != sources or had_ids.get(entity_id) != entity.national_ids:
+                if had[entity_id] != (sources, entity.national_ids):
                     changed.append(entity)
                 continue
             changed.append(self._changed(entity, golden, events))

@@ -355,13 +355,22 @@ class Store(abc.ABC):
         records (:meth:`field_values_of`)."""
         return {}
 
-    def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
-        """Entities by id (unknown ids are left out)."""
+    def get_entities(
+        self, entity_ids: Iterable[str], *, with_sources: bool = False
+    ) -> dict[str, Entity]:
+        """Entities by id (unknown ids are left out); ``with_sources``: with their golden
+        sources and national identifiers where known (what a golden refresh compares)."""
         found = {}
         for entity_id in entity_ids:
             entity = self.get_entity(entity_id)
             if entity is not None:
                 found[entity_id] = entity
+        if with_sources:
+            sources = self.golden_sources_of(found)
+            national = self.national_ids_of(found)
+            for entity_id, entity in found.items():
+                entity.golden_sources = sources.get(entity_id)
+                entity.national_ids = national.get(entity_id)
         return found
 
     def records_of_many(

@@ -47,14 +47,17 @@ class SQLiteGraphReads(SQLiteMixin, GraphReads):
     ) -> dict[RecordKey, tuple[str | None, SubjectType, bool]]:  # provided by SQLiteStore
         raise NotImplementedError
 
-    def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+    def get_entities(
+        self, entity_ids: Iterable[str], *, with_sources: bool = False
+    ) -> dict[str, Entity]:
         out: dict[str, Entity] = {}
+        cols = _ENTITY_COLS + (", golden_sources, national_ids" if with_sources else "")
         for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
-                f"SELECT {_ENTITY_COLS} FROM entities WHERE entity_id IN ({marks})", chunk
+                f"SELECT {cols} FROM entities WHERE entity_id IN ({marks})", chunk
             ):
-                out[row[0]] = Entity(  # orjson: a 2-hop answer decodes hundreds of goldens
+                entity = Entity(  # orjson: a 2-hop answer decodes hundreds of goldens
                     row[0],
                     SubjectType(row[1]),
                     row[2],
@@ -63,6 +66,13 @@ class SQLiteGraphReads(SQLiteMixin, GraphReads):
                     row[5],
                     row[6],
                 )
+                if with_sources and row[7] is not None:
+                    entity.golden_sources = {
+                        k: (v[0], v[1], v[2]) for k, v in orjson.loads(row[7]).items()
+                    }
+                if with_sources and row[8] is not None:
+                    entity.national_ids = frozenset(orjson.loads(row[8]))
+                out[row[0]] = entity
         return out
 
     def entity_edges(self, entity_ids: Iterable[str]) -> list[EdgeRow]:
