@@ -7,7 +7,7 @@ statement per chunk; mixed into :class:`registry.store.sqlite.SQLiteStore`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -88,29 +88,28 @@ class SQLiteBulkMembership(SQLiteMixin):
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (BACKFILL_META,)
             )
 
-    def golden_sources_of(self, entity_ids: Iterable[str]) -> dict[str, dict[str, GoldenSource]]:
-        out: dict[str, dict[str, GoldenSource]] = {}
+    def _entity_json(self, entity_ids: Iterable[str], column: str) -> Iterator[tuple[str, Any]]:
+        """(subject id, decoded ``column``) of those subjects whose column is not NULL."""
         for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for entity_id, text in self._conn.execute(
-                f"SELECT entity_id, golden_sources FROM entities WHERE entity_id IN ({marks}) "
-                "AND golden_sources IS NOT NULL",
+                f"SELECT entity_id, {column} FROM entities WHERE entity_id IN ({marks}) "
+                f"AND {column} IS NOT NULL",
                 chunk,
             ):
-                out[entity_id] = {k: (v[0], v[1], v[2]) for k, v in orjson.loads(text).items()}
-        return out
+                yield entity_id, orjson.loads(text)
+
+    def golden_sources_of(self, entity_ids: Iterable[str]) -> dict[str, dict[str, GoldenSource]]:
+        return {
+            entity_id: {k: (v[0], v[1], v[2]) for k, v in found.items()}
+            for entity_id, found in self._entity_json(entity_ids, "golden_sources")
+        }
 
     def national_ids_of(self, entity_ids: Iterable[str]) -> dict[str, frozenset[str]]:
-        out: dict[str, frozenset[str]] = {}
-        for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            for entity_id, text in self._conn.execute(
-                f"SELECT entity_id, national_ids FROM entities WHERE entity_id IN ({marks}) "
-                "AND national_ids IS NOT NULL",
-                chunk,
-            ):
-                out[entity_id] = frozenset(orjson.loads(text))
-        return out
+        return {
+            entity_id: frozenset(found)
+            for entity_id, found in self._entity_json(entity_ids, "national_ids")
+        }
 
     def records_of_many(
         self, entity_ids: Iterable[str], *, with_raw: bool = True

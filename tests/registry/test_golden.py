@@ -100,18 +100,24 @@ def test_a_subject_only_new_records_joined_is_grown_without_reading_it(
         reg.close()
 
 
-def test_a_store_made_before_golden_sources_gains_them(tmp_path: Path) -> None:
-    """An older store (no sources or national identifiers columns) opens, its subjects'
-    next change reads their records as before, and from then on they are grown."""
+def _store_without(tmp_path: Path, *columns: str) -> str:
+    """A store of one subject as made before ``columns`` of entities were kept; its id."""
     reg = Registry(tmp_path / "store")
     ingest_persons(reg, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
     subject = subject_of(reg, "hukou", "H1")
     reg.close()
     conn = sqlite3.connect(tmp_path / "store" / "registry.sqlite3")
-    conn.execute("ALTER TABLE entities DROP COLUMN golden_sources")
-    conn.execute("ALTER TABLE entities DROP COLUMN national_ids")
+    for column in columns:
+        conn.execute(f"ALTER TABLE entities DROP COLUMN {column}")
     conn.commit()
     conn.close()
+    return subject
+
+
+def test_a_store_made_before_golden_sources_gains_them(tmp_path: Path) -> None:
+    """An older store (no sources or national identifiers columns) opens, its subjects'
+    next change reads their records as before, and from then on they are grown."""
+    subject = _store_without(tmp_path, "golden_sources", "national_ids")
     reg = Registry(tmp_path / "store")
     try:
         assert reg.store.golden_sources_of([subject]) == {}
@@ -129,14 +135,7 @@ def test_a_store_made_before_golden_sources_gains_them(tmp_path: Path) -> None:
 def test_a_batch_run_writes_national_ids_a_store_lacks(tmp_path: Path) -> None:
     """A store whose subjects have golden sources but no national identifiers (made in
     between) gets them from `registry resolve` even where no golden value changes."""
-    reg = Registry(tmp_path / "store")
-    ingest_persons(reg, tmp_path, "hukou", [f"H1,张伟,{X},13812345678,1949-12-31"])
-    subject = subject_of(reg, "hukou", "H1")
-    reg.close()
-    conn = sqlite3.connect(tmp_path / "store" / "registry.sqlite3")
-    conn.execute("ALTER TABLE entities DROP COLUMN national_ids")
-    conn.commit()
-    conn.close()
+    subject = _store_without(tmp_path, "national_ids")
     reg = Registry(tmp_path / "store")
     try:
         golden = reg.store.get_entity(subject)
