@@ -19,9 +19,15 @@ from graph_schema.fields import FIELDS_BY_NAME, FieldKind
 from graph_schema.normalize import normalize_fields
 from graph_schema.subject_types import SubjectType
 from registry.engine import ModelSet
-from registry.store.base import RecordKey, RecordVersion
+from registry.store.base import RecordVersion
 from registry.store.graph_rows import GraphStore
-from resolution.blocking import CHAINED_PREFIXES, DEFAULT_MAX_BLOCK, blocking_keys, reach
+from resolution.blocking import (
+    CHAINED_PREFIXES,
+    DEFAULT_MAX_BLOCK,
+    block_parts,
+    blocking_keys,
+    readable_blocks,
+)
 from resolution.scoring import FeatureScore, PairScore, score_pair
 
 MAX_LIMIT = 100
@@ -109,18 +115,16 @@ def _raw_fields(
 def _candidates(
     store: GraphStore, subject_type: SubjectType, keys: list[str]
 ) -> list[RecordVersion]:
-    """Current records of active subjects the probe's blocking keys pair it with
-    (:func:`resolution.blocking.reach`), with the engine's oversize rule: a block above the
+    """Current records of active subjects the probe's blocking keys pair it with, with the
+    engine's oversize rule (:func:`resolution.blocking.readable_blocks`): a block above the
     limit is skipped, unless it is a national identifier's, of which a few records stand for
     the whole subject."""
-    found: set[RecordKey] = set()
-    reaches = {k: reach(k) for k in keys}
-    parts_read = sorted({b for parts, _ in reaches.values() for b in parts})
-    blocks = store.records_by_match_keys(parts_read)
-    for mkey, (parts, paired) in reaches.items():
-        if sum(len(blocks.get(part, ())) for part in parts) <= DEFAULT_MAX_BLOCK:
-            found.update(m for part in paired for m in blocks.get(part, ()))
-        elif mkey.startswith(CHAINED_PREFIXES):
+    blocks = store.records_by_match_keys(sorted(block_parts(keys)))
+    sizes = {mkey: len(members) for mkey, members in blocks.items()}
+    readable = readable_blocks(keys, sizes, DEFAULT_MAX_BLOCK)
+    found = {m for mkey in readable for m in blocks[mkey]}
+    for mkey in keys:
+        if mkey.startswith(CHAINED_PREFIXES) and sizes.get(mkey, 0) > DEFAULT_MAX_BLOCK:
             found.update(blocks[mkey][:DECISIVE_SAMPLE])
     return [
         rv

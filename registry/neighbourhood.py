@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey, RecordVersion, Store
-from resolution.blocking import CHAINED_PREFIXES, blocking_keys, reach
+from resolution.blocking import CHAINED_PREFIXES, block_parts, blocking_keys, readable_blocks
 from resolution.identity import NATIONAL_FIELDS, national_key
 
 # a settled subject with more records than this is read in part: at most PARTIAL_READ of
@@ -100,15 +100,9 @@ def find_candidates(
     chained = sorted(k for k in wanted if k.startswith(CHAINED_PREFIXES))
     # an oversize block pairs nothing (as in a batch run): its members are not read at all;
     # of a split name block only the half the change pairs with is read (:func:`reach`)
-    reaches = [reach(k) for k in wanted.difference(chained)]
-    block_size = store.block_sizes(sorted({b for parts, _ in reaches for b in parts}))
-    readable = {
-        b
-        for parts, paired in reaches
-        if sum(block_size.get(part, 0) for part in parts) <= max_block
-        for b in paired
-        if b in block_size
-    }
+    others = wanted.difference(chained)
+    block_size = store.block_sizes(sorted(block_parts(others)))
+    readable = readable_blocks(others, block_size, max_block)
     blocks = store.block_members(sorted(readable), subject_type=subject_type)
     # a national identifier's block is one subject's records (a building's hundred units
     # share its code): a few of them bring in the whole subject

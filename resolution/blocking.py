@@ -70,13 +70,16 @@ def partner_key(name: str) -> str:
 
 # Name keys are split by whether the record holds a valid id number. Two records that each
 # hold one are the same person by that number or not at all (two different valid numbers are
-# decisive against), so their name keys pair them only with records that hold none: in a city
-# of a million, a "ZHANG Wei, 1985" block is dozens of namesakes with numbers of their own,
-# and none of those pairs can link. Holders of numbers still meet each other under name and
-# full birth date (``pf:``): a steward must see two valid numbers that are all that keeps
-# a pair apart (:class:`registry.engine.ScoredPairs`' ``kept_apart``).
+# decisive against), so in an incremental run their name keys pair them only with records
+# that hold none: in a city of a million, a "ZHANG Wei, 1985" block is dozens of namesakes
+# with numbers of their own, and none of those pairs can link. Holders of numbers still meet
+# each other by number, phone, partners and anchors, and under name and full birth date
+# (``pf:``): a steward must see two valid numbers that are all that keeps a pair apart
+# (:class:`registry.engine.ScoredPairs`' ``kept_apart``). A batch run pairs the two halves as
+# one block (:func:`candidate_pairs`' ``split``).
 _IDENTIFIED = {"pb:": "pbi:", "pd:": "pdi:", "nd:": "ndi:"}
 _OPEN = {held: free for free, held in _IDENTIFIED.items()}
+_HELD = 4  # length of an identified half's prefix ("pbi:"), the keys of _OPEN
 
 
 def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
@@ -97,7 +100,7 @@ def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
         return
     pkey = name_key(name)
     birth = v.get("birth_date") or ""
-    pb, pd, nd = ("pbi:", "pdi:", "ndi:") if identified else ("pb:", "pd:", "nd:")
+    pb, pd, nd = (_IDENTIFIED[h] if identified else h for h in ("pb:", "pd:", "nd:"))
     if pkey and len(birth) >= 4:
         yield f"{pb}{pkey}|{birth[:4]}"
     if pkey and len(birth) == 10:
@@ -190,35 +193,50 @@ DECISIVE_PREFIXES = ("id:", "uscc:", "bp:", "pc:")
 CHAINED_PREFIXES = (*DECISIVE_PREFIXES, "x:")
 
 
-def _split(key: str) -> tuple[str, str] | None:
-    """A split name key's two blocks, ``(open, identified)``; None for any other key."""
-    head = key[: key.find(":") + 1]
-    if head in _IDENTIFIED:
-        return key, _IDENTIFIED[head] + key[len(head) :]
-    if head in _OPEN:
-        return _OPEN[head] + key[len(head) :], key
-    return None
+def block_of(key: str) -> str:
+    """The block a key is counted in: a split name key's open half, any other key itself."""
+    head = key[:_HELD]
+    return _OPEN[head] + key[_HELD:] if head in _OPEN else key
 
 
 def reach(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """For one of a record's keys: the blocks that make up its block (their sizes add up to
     what oversize protection counts), and those holding the records it is paired with. A
     split name key's identified half pairs with the open half only."""
-    split = _split(key)
-    if split is None:
-        return (key,), (key,)
-    return split, (split[0],) if key == split[1] else split
+    free = block_of(key)
+    if free != key:  # the identified half
+        return (free, key), (free,)
+    head = key[: key.find(":") + 1]
+    if head in _IDENTIFIED:
+        both = (key, _IDENTIFIED[head] + key[len(head) :])
+        return both, both
+    return (key,), (key,)
+
+
+def block_parts(keys: Iterable[str]) -> set[str]:
+    """Every block whose size the oversize rule counts for these keys (:func:`reach`)."""
+    return {part for key in keys for part in reach(key)[0]}
+
+
+def readable_blocks(
+    keys: Iterable[str], sizes: Mapping[str, int], max_block: int = DEFAULT_MAX_BLOCK
+) -> set[str]:
+    """The blocks holding the records these keys pair with, of the keys whose whole block
+    (both halves of a split one, ``sizes`` by :func:`block_parts`) has at most ``max_block``
+    members; empty blocks left out. What an incremental change or a match probe reads."""
+    return {
+        block
+        for parts, paired in map(reach, keys)
+        if sum(sizes.get(part, 0) for part in parts) <= max_block
+        for block in paired
+        if sizes.get(block)
+    }
 
 
 def share_block(a: Iterable[str], b: Iterable[str]) -> bool:
     """Whether two records with these keys are candidates (oversize protection aside)."""
     theirs = set(b)
     return any(k in theirs for key in a for k in reach(key)[1])
-
-
-def block_of(key: str) -> str:
-    """The block a key is counted in: a split name key's open half, any other key itself."""
-    return _OPEN[key[:4]] + key[4:] if key[:4] in _OPEN else key
 
 
 def candidate_pairs(
@@ -248,9 +266,7 @@ def candidate_pairs(
             blocks.setdefault(k, []).append(idx)
     report = BlockingReport(keys=len(blocks))
     # the identified halves of split name keys, by their open half: paired with it alone
-    held: dict[str, list[int]] = {}
-    for key in [k for k in blocks if k[:4] in _OPEN]:
-        held[_OPEN[key[:4]] + key[4:]] = blocks.pop(key)
+    held = {block_of(k): blocks.pop(k) for k in [k for k in blocks if k[:_HELD] in _OPEN]}
     pairs: set[tuple[int, int]] = set()
     for key, members in blocks.items():
         n = len(members)

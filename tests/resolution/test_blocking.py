@@ -11,6 +11,7 @@ from resolution.blocking import (
     blocking_keys,
     candidate_pairs,
     partner_key,
+    readable_blocks,
     share_block,
 )
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
@@ -146,3 +147,13 @@ def test_a_split_block_is_oversize_by_both_halves() -> None:
     keyed += [(half + i, ["pbi:common|1980"]) for i in range(half)]
     pairs, report = candidate_pairs(keyed)
     assert pairs == set() and report.oversize_blocks == 1 and report.oversize_records == 2 * half
+
+
+def test_what_an_incremental_change_reads_of_a_split_block() -> None:
+    """A holder of a number reads only the open half of its name block, a record without
+    one both halves; either skips the block when both halves together are oversize."""
+    sizes = {"pb:x|1980": 3, "pbi:x|1980": 40, "ph:1": 2}
+    assert readable_blocks(["pbi:x|1980", "ph:1"], sizes, 300) == {"pb:x|1980", "ph:1"}
+    assert readable_blocks(["pb:x|1980"], sizes, 300) == {"pb:x|1980", "pbi:x|1980"}
+    assert readable_blocks(["pbi:x|1980"], sizes, 42) == set()
+    assert readable_blocks(["pb:x|1980", "em:none"], sizes, 43) == {"pb:x|1980", "pbi:x|1980"}
