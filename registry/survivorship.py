@@ -139,9 +139,6 @@ def golden_attributes(
     }
 
 
-Source = GoldenSource  # where an attribute's golden value came from (store/base.py)
-
-
 def golden_values(records: Iterable[RecordVersion], rules: SurvivorshipRules) -> dict[str, Any]:
     """Only the best values, ``identifiers`` folded back into one mapping: what
     :func:`golden_attributes` chooses, ranked in place of building every candidate and
@@ -161,7 +158,7 @@ def _fold(flat: Mapping[str, Any]) -> dict[str, Any]:
 
 def golden_with_sources(
     records: Iterable[RecordVersion], rules: SurvivorshipRules
-) -> tuple[dict[str, Any], dict[str, Source]]:
+) -> tuple[dict[str, Any], dict[str, GoldenSource]]:
     """:func:`golden_values`, and where each came from (what :func:`grow_golden` needs to
     take in later records without reading these again)."""
     found: dict[str, list[tuple[Any, str, str, int]]] = {}
@@ -170,7 +167,7 @@ def golden_with_sources(
         for name, value in _flat(rv.values):
             found.setdefault(name, []).append((value, source, record_id, seq))
     best: dict[str, Any] = {}
-    sources: dict[str, Source] = {}
+    sources: dict[str, GoldenSource] = {}
     for name, cands in found.items():
         if len(cands) == 1:
             value, source, _, seq = cands[0]
@@ -193,10 +190,10 @@ def golden_with_sources(
 
 def grow_golden(
     golden: Mapping[str, Any],
-    sources: Mapping[str, Source],
+    sources: Mapping[str, GoldenSource],
     joining: Iterable[RecordVersion],
     rules: SurvivorshipRules,
-) -> tuple[dict[str, Any], dict[str, Source]] | None:
+) -> tuple[dict[str, Any], dict[str, GoldenSource]] | None:
     """The golden values (and sources) of a subject after ``joining`` records join it,
     from its golden values and their sources alone, without reading its records: exactly
     what :func:`golden_with_sources` over all of them gives, or None when that cannot be

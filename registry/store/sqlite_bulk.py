@@ -19,6 +19,8 @@ from registry.store.sqlite_common import (
     SQLiteMixin,
     chunks,
     dumps,
+    golden_sources_from,
+    national_ids_from,
     record_id_chunks,
 )
 
@@ -88,27 +90,26 @@ class SQLiteBulkMembership(SQLiteMixin):
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (BACKFILL_META,)
             )
 
-    def _entity_json(self, entity_ids: Iterable[str], column: str) -> Iterator[tuple[str, Any]]:
-        """(subject id, decoded ``column``) of those subjects whose column is not NULL."""
+    def _entity_column(self, entity_ids: Iterable[str], column: str) -> Iterator[tuple[str, str]]:
+        """(subject id, ``column``) of those subjects whose column is not NULL."""
         for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
-            for entity_id, text in self._conn.execute(
+            yield from self._conn.execute(
                 f"SELECT entity_id, {column} FROM entities WHERE entity_id IN ({marks}) "
                 f"AND {column} IS NOT NULL",
                 chunk,
-            ):
-                yield entity_id, orjson.loads(text)
+            )
 
     def golden_sources_of(self, entity_ids: Iterable[str]) -> dict[str, dict[str, GoldenSource]]:
         return {
-            entity_id: {k: (v[0], v[1], v[2]) for k, v in found.items()}
-            for entity_id, found in self._entity_json(entity_ids, "golden_sources")
+            entity_id: golden_sources_from(text)
+            for entity_id, text in self._entity_column(entity_ids, "golden_sources")
         }
 
     def national_ids_of(self, entity_ids: Iterable[str]) -> dict[str, frozenset[str]]:
         return {
-            entity_id: frozenset(found)
-            for entity_id, found in self._entity_json(entity_ids, "national_ids")
+            entity_id: national_ids_from(text)
+            for entity_id, text in self._entity_column(entity_ids, "national_ids")
         }
 
     def records_of_many(

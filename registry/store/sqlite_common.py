@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from graph_schema.subject_types import SubjectType
-from registry.store.base import RecordKey
+from registry.store.base import GoldenSource, RecordKey
 
 # stored type names to the enum without an Enum call per row
 SUBJECT_TYPES = {t.value: t for t in SubjectType}
@@ -36,6 +36,16 @@ def utcnow() -> str:
 def dumps(value: Any) -> str:
     """Canonical JSON text (sorted keys) as stored in the tables."""
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def golden_sources_from(text: str) -> dict[str, GoldenSource]:
+    """``entities.golden_sources`` decoded (JSON keeps the tuples as lists)."""
+    return {name: (v[0], v[1], v[2]) for name, v in orjson.loads(text).items()}
+
+
+def national_ids_from(text: str) -> frozenset[str]:
+    """``entities.national_ids`` decoded."""
+    return frozenset(orjson.loads(text))
 
 
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -15,7 +15,12 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import Entity, RecordKey
 from registry.store.graph_rows import EdgeRow, GraphReads, RecordStub
-from registry.store.sqlite_common import SQLiteMixin, chunks
+from registry.store.sqlite_common import (
+    SQLiteMixin,
+    chunks,
+    golden_sources_from,
+    national_ids_from,
+)
 
 _EDGE_SELECT = (
     "SELECT rel.type, rf.entity_id, rt.entity_id, rel.source, rel.from_record_id, "
@@ -67,11 +72,9 @@ class SQLiteGraphReads(SQLiteMixin, GraphReads):
                     row[6],
                 )
                 if with_sources and row[7] is not None:
-                    entity.golden_sources = {
-                        k: (v[0], v[1], v[2]) for k, v in orjson.loads(row[7]).items()
-                    }
+                    entity.golden_sources = golden_sources_from(row[7])
                 if with_sources and row[8] is not None:
-                    entity.national_ids = frozenset(orjson.loads(row[8]))
+                    entity.national_ids = national_ids_from(row[8])
                 out[row[0]] = entity
         return out
 

@@ -9,9 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph_schema.subject_types import SubjectType
-from registry.store.base import RecordKey, RecordVersion
+from registry.store.base import GoldenSource, RecordKey, RecordVersion
 from registry.survivorship import (
-    Source,
     SurvivorshipRules,
     golden_attributes,
     golden_values,
@@ -85,7 +84,7 @@ ROWS = st.lists(
 )
 
 
-def _ranks(sources: dict[str, Source]) -> dict[str, tuple[int, int, bool]]:
+def _ranks(sources: dict[str, GoldenSource]) -> dict[str, tuple[int, int, bool]]:
     """What a source stands for when growing: its trust, seq and contest (which of two
     sources level in both gave the value does not matter)."""
     return {a: (RULES.trust_of(a, s), seq, c) for a, (s, seq, c) in sources.items()}
