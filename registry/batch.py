@@ -20,7 +20,7 @@ from registry.forked import Forked
 from registry.judgements import constraints_for
 from registry.reconcile import reconcile
 from registry.review_items import review_items
-from registry.store.base import BACKFILL_META, Store
+from registry.store.base import BACKFILL_META, RecordKey, RecordVersion, Store
 from resolution.blocking import DEFAULT_MAX_BLOCK, BlockingReport, blocking_keys, candidate_pairs
 from resolution.comparators.features import FEATURES
 from resolution.training import (
@@ -29,6 +29,10 @@ from resolution.training import (
     sample_random_patterns,
     train_model,
 )
+
+
+def _by_key(rv: RecordVersion) -> RecordKey:
+    return rv.key
 
 
 class _Phases:
@@ -103,9 +107,13 @@ def batch_resolve(
     for subject_type in SubjectType:
         t0 = time.perf_counter()
         phases = _Phases()
-        records = [
-            rv for rv in store.iter_records(subject_type, with_raw=False) if not rv.retracted
-        ]
+        # in key order, not storage order (two ingest workers interleave their writes): the
+        # random pairs u is estimated from, and so the model and the queue, depend only on
+        # which records there are
+        records = sorted(
+            (rv for rv in store.iter_records(subject_type, with_raw=False) if not rv.retracted),
+            key=_by_key,
+        )
         if not records:
             continue
         phases.lap("read")
