@@ -17,30 +17,18 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
-from graph_schema.addresses import Address, normalize_address
-from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_name
 from graph_schema.identifiers.id_number import checksum_corrections
-from graph_schema.person_names import PersonName, cross_script_key, normalize_person_name
+from graph_schema.person_names import cross_script_key
 from graph_schema.subject_types import SubjectType
 from resolution.comparators.relations import ANCHORS_FIELD, PARTNERS_FIELD
 from resolution.identity import national_key
+from resolution.parsed import parsed_address, parsed_enterprise_name, parsed_person_name
 from resolution.suspects import SUSPECT_ID
 
 DEFAULT_MAX_BLOCK = 300
-
-
-@lru_cache(maxsize=262_144)
-def _person_name(value: str) -> PersonName | None:
-    parsed = normalize_person_name(value)
-    return parsed if isinstance(parsed, PersonName) else None
-
-
-@lru_cache(maxsize=262_144)
-def _address(value: str) -> Address | None:
-    parsed = normalize_address(value)
-    return parsed if isinstance(parsed, Address) else None
 
 
 @lru_cache(maxsize=16_384)
@@ -48,16 +36,10 @@ def _corrections(code: str) -> tuple[str, ...]:
     return tuple(checksum_corrections(code))
 
 
-@lru_cache(maxsize=131_072)
-def _enterprise(value: str) -> EnterpriseName | None:
-    parsed = normalize_enterprise_name(value)
-    return parsed if isinstance(parsed, EnterpriseName) else None
-
-
 @lru_cache(maxsize=262_144)
 def name_key(value: str) -> str | None:
     """An order-free, script-free pinyin key of a person name (张伟 = ZHANG Wei)."""
-    parsed = _person_name(value)
+    parsed = parsed_person_name(value)
     return cross_script_key(parsed) if parsed is not None else None
 
 
@@ -107,7 +89,7 @@ def _person_keys(v: Mapping[str, Any]) -> Iterator[str]:
         yield f"{pd}{pkey}|{birth[5:]}"  # survives a wrong year
         if identified:
             yield f"pf:{pkey}|{birth}"
-    address = _address(v["address"]) if v.get("address") else None
+    address = parsed_address(v["address"]) if v.get("address") else None
     if address is not None and address.district:
         yield f"{nd}{name}|{address.district}"
     # context keys: the part after "|" is the anchor or partner itself, so the stored keys
@@ -125,14 +107,14 @@ def _enterprise_keys(v: Mapping[str, Any]) -> Iterator[str]:
     for scheme, value in (v.get("identifiers") or {}).items():
         yield f"x:{scheme}:{value}"
     if v.get("name"):
-        parsed = _enterprise(v["name"])
+        parsed = parsed_enterprise_name(v["name"])
         if parsed is not None:
             yield f"core:{parsed.core}|{parsed.branch or ''}"
             yield f"core:{parsed.core}"
     if v.get("phone"):
         yield "ph:" + v["phone"]
     if v.get("address"):
-        address = _address(v["address"])
+        address = parsed_address(v["address"])
         if address is not None and address.road and address.number:
             yield "ad:" + address.key
 
@@ -144,7 +126,7 @@ def _building_keys(v: Mapping[str, Any]) -> Iterator[str]:
         yield "bp:" + (national_key(SubjectType.BUILDING, v) or code)
         yield "unit:" + code  # a subset of the bp block: finds a flat's residents, adds no pair
     if v.get("address"):
-        address = _address(v["address"])
+        address = parsed_address(v["address"])
         if address is not None and address.road and address.number:
             yield "ad:" + address.key
     if v.get("name"):
@@ -306,10 +288,8 @@ def candidate_pairs(
                         if mb in involving and mb != ma
                     )
             continue
-        for a in range(len(members)):
-            ma = members[a]
-            for b in range(a + 1, len(members)):
-                pairs.add((ma, members[b]))
+        pairs.update(combinations(members, 2))  # sorted and distinct: each (i, j) has i < j
+        for ma in members:
             pairs.update((ma, mb) if ma < mb else (mb, ma) for mb in across if mb != ma)
     report.skipped = sorted(report.skipped, key=lambda kv: -kv[1])[:20]
     report.candidate_pairs = len(pairs)

@@ -22,9 +22,10 @@ from typing import Any
 import shapely
 from shapely import STRtree
 
-from graph_schema.addresses import Address, normalize_address
+from graph_schema.addresses import Address
 from graph_schema.relationships import RelationshipType
 from graph_schema.subject_types import SubjectType
+from resolution.parsed import parsed_address
 
 R = RelationshipType
 DEFAULT_THRESHOLD = 0.8
@@ -54,8 +55,7 @@ class DerivedLink:
 def _address(value: Any) -> Address | None:
     if not isinstance(value, str) or not value:
         return None
-    parsed = normalize_address(value)
-    return parsed if isinstance(parsed, Address) else None
+    return parsed_address(value)
 
 
 def _full_key(a: Address) -> str | None:

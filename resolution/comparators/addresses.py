@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graph_schema.addresses import Address, normalize_address
 from resolution.comparators.base import as_text
+from resolution.parsed import parsed_address
 
 ADDRESS_LEVELS = (
     "same_room", "same_building", "same_number", "same_road", "same_district", "different",
@@ -34,8 +34,8 @@ class _Parts:
 
 @lru_cache(maxsize=1 << 17)
 def _parts(text: str) -> _Parts:
-    addr = normalize_address(text)
-    if not isinstance(addr, Address):
+    addr = parsed_address(text)
+    if addr is None:
         return _Parts(None, None, None, None, None, None, (None, None, None), (text.strip(),))
     way = addr.road or addr.community or addr.detail or None
     return _Parts(

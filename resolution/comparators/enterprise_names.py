@@ -12,8 +12,8 @@ from typing import Any
 
 from rapidfuzz.fuzz import ratio
 
-from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_name
 from resolution.comparators.base import as_text
+from resolution.parsed import parsed_enterprise_name
 
 ENTERPRISE_NAME_LEVELS = ("exact", "same_core", "fuzzy_core", "different", "other_branch")
 FUZZY_CORE_MIN = 90.0
@@ -22,8 +22,8 @@ FUZZY_CORE_MIN = 90.0
 @lru_cache(maxsize=1 << 16)
 def _parse(text: str) -> tuple[str, str, str | None]:
     """(canonical value, core, branch); unparseable text is its own core."""
-    name = normalize_enterprise_name(text)
-    if not isinstance(name, EnterpriseName):
+    name = parsed_enterprise_name(text)
+    if name is None:
         folded = text.strip().casefold()
         return folded, folded, None
     return name.value, name.core, name.branch

@@ -19,10 +19,10 @@ from rapidfuzz.fuzz import token_set_ratio
 from graph_schema.person_names import (
     PersonName,
     cross_script_key,
-    normalize_person_name,
     pinyin_key,
 )
 from resolution.comparators.base import as_text, hamming_one
+from resolution.parsed import parsed_person_name
 
 NAME_LEVELS = (
     "exact", "variant", "swapped", "cross_script", "homophone", "one_char",
@@ -75,8 +75,8 @@ class _Profile:
 
 @lru_cache(maxsize=1 << 17)
 def _profile(text: str) -> _Profile:
-    name = normalize_person_name(text)
-    if not isinstance(name, PersonName):  # raw leftovers still compare as Latin text
+    name = parsed_person_name(text)
+    if name is None:  # raw leftovers still compare as Latin text
         name = PersonName(text.strip(), "latin", None, None, "", tuple(text.casefold().split()))
     if name.script == "han":
         value = name.value
