@@ -5,6 +5,7 @@ pair and re-cluster everything in one pass, ids kept stable by
 from __future__ import annotations
 
 import time
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -15,12 +16,13 @@ from registry.collector import collector_paused
 from registry.context import batch_person_context
 from registry.derived_links import DerivationReport
 from registry.engine import ModelSet, cluster_records
-from registry.entities import ChangeCounts, EntityManager
+from registry.entities import ChangeCounts, EntityManager, Golden, golden_of
 from registry.forked import Forked
 from registry.judgements import constraints_for
 from registry.reconcile import reconcile
 from registry.review_items import review_items
 from registry.store.base import BACKFILL_META, RecordKey, RecordVersion, Store
+from registry.survivorship import SurvivorshipRules
 from resolution.blocking import DEFAULT_MAX_BLOCK, BlockingReport, blocking_keys, candidate_pairs
 from resolution.comparators.features import FEATURES
 from resolution.training import (
@@ -29,6 +31,10 @@ from resolution.training import (
     sample_random_patterns,
     train_model,
 )
+
+# pairs to compare, or records to compute golden values from, worth a child: below this a
+# fork costs more than the half it saves
+FORK_AT = 20_000
 
 
 def _by_key(rv: RecordVersion) -> RecordKey:
@@ -63,15 +69,54 @@ def _candidates(
     pairs = sorted(found)
     del found
     phases.lap("blocking")
-    features = FEATURES[subject_type]
+    # the second half of the pairs is compared in a child meanwhile
+    cut = len(pairs) // 2
+    tail = Forked(
+        partial(_patterns_of, subject_type, values, pairs, cut, len(pairs)),
+        fork=len(pairs) >= FORK_AT,
+    )
+    try:
+        distinct, codes = _patterns_of(subject_type, values, pairs, 0, cut)
+        tail_distinct, tail_codes = tail.result()
+    finally:
+        tail.close()
     # a few thousand distinct patterns among millions of pairs: one tuple each
-    distinct: dict[Pattern, Pattern] = {}
-    patterns: list[Pattern] = []
-    for i, j in pairs:
-        pattern = comparison_pattern(features, values[i], values[j])
-        patterns.append(distinct.setdefault(pattern, pattern))
+    shared = {p: p for p in distinct}
+    patterns = [distinct[c] for c in codes]
+    tail_shared = [shared.setdefault(p, p) for p in tail_distinct]
+    patterns.extend(tail_shared[c] for c in tail_codes)
     phases.lap("compare")
     return keyed, pairs, blocking, patterns
+
+
+def _patterns_of(
+    subject_type: SubjectType,
+    values: Sequence[Mapping[str, Any]],
+    pairs: Sequence[tuple[int, int]],
+    start: int,
+    stop: int,
+) -> tuple[list[Pattern], array[int]]:
+    """The comparison patterns of ``pairs[start:stop]``: the distinct ones, and each pair's
+    index among them (a compact answer for a child to send back)."""
+    features = FEATURES[subject_type]
+    index: dict[Pattern, int] = {}
+    codes = array("I")
+    for i, j in pairs[start:stop]:
+        pattern = comparison_pattern(features, values[i], values[j])
+        code = index.get(pattern)
+        if code is None:
+            code = index[pattern] = len(index)
+        codes.append(code)
+    return list(index), codes
+
+
+def _golden_of_clusters(
+    subject_type: SubjectType,
+    clusters: Sequence[Sequence[RecordKey]],
+    stored: Mapping[RecordKey, RecordVersion],
+    rules: SurvivorshipRules,
+) -> list[Golden]:
+    return [golden_of(subject_type, [stored[k] for k in c], rules) for c in clusters]
 
 
 @dataclass(slots=True)
@@ -154,24 +199,35 @@ def batch_resolve(
             subject_type, records, model, all_constraints, pairs=pairs, patterns=patterns
         )
         phases.lap("cluster")
+        # golden values depend on the clusters alone: a child computes them while this
+        # process writes membership, the queue and the keys
+        golden = Forked(
+            partial(_golden_of_clusters, subject_type, result.clusters, stored, entities.rules),
+            fork=len(records) >= FORK_AT,
+        )
         current = {rv.key: rv.entity_id for rv in records}
-        with store.transaction():
-            placed = reconcile(entities, subject_type, result.clusters, current, reason="batch")
-            phases.lap("write_membership")
-            store.put_review_items(
-                subject_type, review_items(subject_type, result, all_constraints), replace=True
-            )
-            phases.lap("write_review")
-            store.replace_all_match_keys(
-                subject_type, [(rv.key, k) for rv, k in zip(records, keyed, strict=True)]
-            )
-            phases.lap("write_match_keys")
-            known = {eid: [stored[k] for k in keys] for eid, keys in placed.items()}
-            flushed = entities.flush(known)
-            if backfill:
-                entities.refresh(set(known) - flushed, known)
-            touched |= flushed
-            phases.lap("write_golden")
+        try:
+            with store.transaction():
+                placed = reconcile(entities, subject_type, result.clusters, current, reason="batch")
+                phases.lap("write_membership")
+                store.put_review_items(
+                    subject_type, review_items(subject_type, result, all_constraints), replace=True
+                )
+                phases.lap("write_review")
+                store.replace_all_match_keys(
+                    subject_type, [(rv.key, k) for rv, k in zip(records, keyed, strict=True)]
+                )
+                phases.lap("write_match_keys")
+                known = {eid: [stored[k] for k in keys] for eid, keys in placed.items()}
+                # placed holds the clusters in their order, each under the subject it now is
+                computed = dict(zip(placed, golden.result(), strict=True))
+                flushed = entities.flush(known, computed=computed)
+                if backfill:
+                    entities.refresh(set(known) - flushed, known, computed)
+                touched |= flushed
+                phases.lap("write_golden")
+        finally:
+            golden.close()
         phases.lap("commit")
         report.per_type[subject_type.value] = {
             "records": len(records),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
-from registry.store.base import Entity, RecordKey, RecordVersion, Store
+from registry.store.base import Entity, GoldenSource, RecordKey, RecordVersion, Store
 from registry.survivorship import SurvivorshipRules, golden_with_sources, grow_golden
 from resolution.identity import national_keys
 
@@ -50,6 +50,20 @@ class ChangeCounts:
         self.split += other.split
         self.attributes_changed += other.attributes_changed
         self.touched |= other.touched
+
+
+# what a refresh computes for one subject: golden values, where each came from, and the
+# national identifiers its records hold
+Golden = tuple[dict[str, Any], dict[str, GoldenSource], frozenset[str]]
+
+
+def golden_of(
+    subject_type: SubjectType, records: Sequence[RecordVersion], rules: SurvivorshipRules
+) -> Golden:
+    """A subject's :data:`Golden` from its records (pure: a batch run computes these in a
+    child while it writes membership)."""
+    golden, sources = golden_with_sources(records, rules)
+    return golden, sources, national_keys(subject_type, (r.values for r in records))
 
 
 # an event to write for a subject: (subject, (kind, entity id, subject type, payload))
@@ -220,6 +234,7 @@ class EntityManager:
         self,
         known: Mapping[str, Sequence[RecordVersion]] | None = None,
         joined: Mapping[RecordKey, RecordVersion] | None = None,
+        computed: Mapping[str, Golden] | None = None,
     ) -> set[str]:
         """Refresh the golden values of every subject touched since the last flush.
 
@@ -228,10 +243,11 @@ class EntityManager:
         subject changed only by new records takes them into its golden values from the
         sources those were chosen from (:func:`registry.survivorship.grow_golden`), without
         its records being read (an employer's thousandth employee record, a building's
-        hundredth flat)."""
+        hundredth flat). ``computed`` may give subjects' golden values already computed
+        from those ``known`` records (:func:`golden_of`)."""
         touched = set(self.counts.touched)
         grown = self._grow(touched, joined) if joined else set()
-        self.refresh(touched - grown, known)
+        self.refresh(touched - grown, known, computed)
         self.counts.touched.clear()
         self._joined.clear()
         self._disturbed.clear()
@@ -299,13 +315,22 @@ class EntityManager:
         self,
         entity_ids: Iterable[str],
         known: Mapping[str, Sequence[RecordVersion]] | None = None,
+        computed: Mapping[str, Golden] | None = None,
     ) -> None:
-        """Recompute golden values of the given subjects and emit attribute changes."""
+        """Recompute golden values of the given subjects and emit attribute changes
+        (``known`` and ``computed`` as in :meth:`flush`)."""
         ordered = sorted(set(entity_ids))
         for start in range(0, len(ordered), _REFRESH_CHUNK):
-            self._refresh_chunk(ordered[start : start + _REFRESH_CHUNK], known or {})
+            self._refresh_chunk(
+                ordered[start : start + _REFRESH_CHUNK], known or {}, computed or {}
+            )
 
-    def _refresh_chunk(self, ids: list[str], known: Mapping[str, Sequence[RecordVersion]]) -> None:
+    def _refresh_chunk(
+        self,
+        ids: list[str],
+        known: Mapping[str, Sequence[RecordVersion]],
+        computed: Mapping[str, Golden],
+    ) -> None:
         found = self.store.get_entities(ids, with_sources=True)
         had = {i: (e.golden_sources, e.national_ids) for i, e in found.items()}
         members: dict[str, Sequence[RecordVersion]] = {i: known[i] for i in ids if i in known}
@@ -325,9 +350,11 @@ class EntityManager:
                     entity.status, entity.golden = "empty", {}
                     changed.append(entity)
                 continue
-            golden, sources = golden_with_sources(records, self.rules)
-            entity.golden_sources = sources
-            entity.national_ids = national_keys(entity.subject_type, (r.values for r in records))
+            done = computed.get(entity_id)
+            golden, sources, national = (
+                done if done is not None else golden_of(entity.subject_type, records, self.rules)
+            )
+            entity.golden_sources, entity.national_ids = sources, national
             if golden == entity.golden and entity.status == "active":
                 # the same values, with sources or national identifiers not stored yet
                 if had[entity_id] != (sources, entity.national_ids):

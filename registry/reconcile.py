@@ -32,7 +32,7 @@ def reconcile(
     unread: Mapping[str, int] | None = None,
 ) -> dict[str, Sequence[RecordKey]]:
     """Apply ``clusters`` (covering every record of every subject they touch); returns the
-    subject each cluster now is, with its records.
+    subject each cluster now is, with its records, in the clusters' order.
 
     ``unread`` counts the records of subjects read only in part (settled subjects held
     together, :mod:`registry.neighbourhood`): they go wherever their subject's records in

@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from graph_schema.subject_types import SubjectType
+from registry import batch
 from registry.demo import generate_city
 from registry.mapping import Mapping
 from registry.service import Registry
@@ -54,3 +57,38 @@ def test_a_batch_run_does_not_depend_on_the_order_records_were_stored(tmp_path: 
     finally:
         first.close()
         second.close()
+
+
+def test_work_handed_to_children_gives_what_one_process_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half the comparisons and every subject's golden values are computed in forked
+    children on a large city: the answer must be the one a single process gives."""
+    city = tmp_path / "city"
+    generate_city(city, 300, 5)
+    sources = json.loads((city / "manifest.json").read_text(encoding="utf-8"))["sources"]
+    children: list[tuple[str, bool]] = []
+
+    class Counted(batch.Forked[Any]):
+        def __init__(self, fn: Any, *, fork: bool = True) -> None:
+            super().__init__(fn, fork=fork)
+            children.append((fn.func.__name__, self.in_child))
+
+    def handed(run: list[tuple[str, bool]]) -> set[tuple[str, bool]]:
+        return {c for c in run if c[0] != "sample_random_patterns"}
+
+    monkeypatch.setattr(batch, "Forked", Counted)
+    monkeypatch.setattr(batch, "FORK_AT", 10**9)
+    alone = _resolved(city, tmp_path / "alone", sources)
+    assert handed(children) == {("_patterns_of", False), ("_golden_of_clusters", False)}
+    monkeypatch.setattr(batch, "FORK_AT", 0)
+    children.clear()
+    forked = _resolved(city, tmp_path / "forked", sources)
+    try:
+        assert handed(children) == {("_patterns_of", True), ("_golden_of_clusters", True)}
+        assert _outcome(forked) == _outcome(alone)
+        golden = {e.entity_id: e.golden for e in alone.store.iter_entities()}
+        assert golden and {e.entity_id: e.golden for e in forked.store.iter_entities()} == golden
+    finally:
+        alone.close()
+        forked.close()

@@ -58,10 +58,10 @@ def test_a_subject_only_new_records_joined_is_grown_without_reading_it(
         reads: list[str] = []
         refresh = reg.entities.refresh
 
-        def spy(entity_ids: Iterable[str], known: Any = None) -> None:
+        def spy(entity_ids: Iterable[str], known: Any = None, computed: Any = None) -> None:
             ids = list(entity_ids)
             reads.extend(ids)
-            refresh(ids, known)
+            refresh(ids, known, computed)
 
         monkeypatch.setattr(reg.entities, "refresh", spy)
         ingest_persons(reg, tmp_path, "social", [f"S1,张伟,{X},13812345678,1949-12-31"])
