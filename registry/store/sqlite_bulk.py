@@ -123,7 +123,7 @@ class SQLiteBulkMembership(SQLiteMixin):
         for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
-                f"SELECT {cols}, r.entity_id FROM records r INDEXED BY records_entity "
+                f"SELECT {cols}, r.entity_id FROM records r INDEXED BY records_subject "
                 f"JOIN record_versions v ON v.rv = r.rv WHERE r.entity_id IN ({marks}) "
                 "AND r.retracted=0 ORDER BY v.rv",
                 chunk,
@@ -221,7 +221,7 @@ class SQLiteBulkMembership(SQLiteMixin):
             marks = ",".join("?" * len(chunk))
             for entity_id, value in self._conn.execute(
                 "SELECT r.entity_id, json_extract(v.doc, ?) FROM records r INDEXED BY "
-                "records_entity JOIN record_versions v ON v.rv = r.rv "
+                "records_subject JOIN record_versions v ON v.rv = r.rv "
                 f"WHERE r.entity_id IN ({marks}) AND r.retracted=0",
                 [path, *chunk],
             ):

@@ -195,3 +195,41 @@ def test_block_members_of_one_type_are_those_in_a_subject(
         assert {k.record_id for k, *_ in persons[key]} == {"a1", "a2"}
         assert read([key], subject_type=SubjectType.ENTERPRISE) == {}
         assert len(read([key], limit=1, subject_type=SubjectType.PERSON)[key]) == 1
+
+
+def test_a_subjects_size_is_counted_from_its_index_in_stores_old_and_new(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """``subject_sizes`` counts current records only, from an index that holds whether each
+    is retracted (no table page is read); a store made before that index gets it when
+    opened, in place of the old one, and answers the same."""
+    ingest_persons(registry, tmp_path, "hukou", ROWS)
+    subject = subject_of(registry, "hukou", "a1")
+    assert registry.store.subject_sizes([subject]) == {subject: 2}
+    registry.retract("hukou", "a2")
+    assert registry.store.subject_sizes([subject]) == {subject: 1}
+
+    def indexes(store: Store) -> set[str]:
+        rows = store._conn.execute(  # type: ignore[attr-defined]
+            "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='records'"
+        )
+        return {name for (name,) in rows}
+
+    conn = registry.store._conn  # type: ignore[attr-defined]
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT entity_id, COUNT(*) FROM records WHERE entity_id IN (?) "
+        "AND retracted=0 GROUP BY entity_id",
+        (subject,),
+    ).fetchall()
+    assert "COVERING INDEX records_subject" in str(plan)
+    # the schema as it was before: one index on entity_id alone
+    conn.execute("DROP INDEX records_subject")
+    conn.execute("CREATE INDEX records_entity ON records(entity_id)")
+    registry.close()
+    reopened = Registry(tmp_path / "store")
+    try:
+        assert "records_subject" in indexes(reopened.store)
+        assert "records_entity" not in indexes(reopened.store)
+        assert reopened.store.subject_sizes([subject]) == {subject: 1}
+    finally:
+        reopened.close()
