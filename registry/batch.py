@@ -13,7 +13,7 @@ from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.collector import collector_paused
-from registry.context import batch_person_context
+from registry.context import all_ties, batch_person_context
 from registry.derived_links import DerivationReport
 from registry.engine import ModelSet, cluster_records
 from registry.entities import ChangeCounts, EntityManager, Golden, golden_of
@@ -152,20 +152,31 @@ def batch_resolve(
     for subject_type in SubjectType:
         t0 = time.perf_counter()
         phases = _Phases()
+        # the partners and anchors of person records come from relationships alone: a child
+        # works them out while this process reads the records
+        ties = (
+            Forked(partial(all_ties, store.for_child()))
+            if subject_type is SubjectType.PERSON and store.relationships_at_least(FORK_AT)
+            else None
+        )
         # in key order, not storage order (two ingest workers interleave their writes): the
         # random pairs u is estimated from, and so the model and the queue, depend only on
         # which records there are
-        records = sorted(
-            (rv for rv in store.iter_records(subject_type, with_raw=False) if not rv.retracted),
-            key=_by_key,
-        )
+        try:
+            records = sorted(
+                (rv for rv in store.iter_records(subject_type, with_raw=False) if not rv.retracted),
+                key=_by_key,
+            )
+            phases.lap("read")
+            stored = {rv.key: rv for rv in records}  # as stored, before context is added
+            if records and subject_type is SubjectType.PERSON:
+                records = batch_person_context(store, records, ties.result() if ties else None)
+                phases.lap("context")
+        finally:
+            if ties is not None:
+                ties.close()
         if not records:
             continue
-        phases.lap("read")
-        stored = {rv.key: rv for rv in records}  # as stored, before context is added
-        if subject_type is SubjectType.PERSON:
-            records = batch_person_context(store, records)
-            phases.lap("context")
         values = [rv.values for rv in records]
         model = models.get(subject_type)
         randoms = None

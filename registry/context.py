@@ -299,11 +299,15 @@ def stored_context(store: Store, records: Sequence[RecordVersion]) -> list[Recor
     return with_context(records, partners, anchors)
 
 
-def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list[RecordVersion]:
-    """:func:`person_context` for every person record at once (a batch run): all
-    relationships are read in one pass instead of per record. The relationships, the homes
-    and companies read for it are dropped on return, before the run's heavy phases."""
-    name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
+# every record's partners (spouses, co-parents, housemates) and anchors, from all relationships
+Ties = tuple[dict[RecordKey, set[RecordKey]], dict[RecordKey, tuple[str, ...]]]
+
+
+def all_ties(store: Store) -> Ties:
+    """What :func:`batch_person_context` needs besides the person records: it reads only
+    relationships and the anchoring fields of their targets, so a batch run works it out in
+    a child while it reads the records. The relationships, homes and companies read for it
+    are dropped on return, before the run's heavy phases."""
     rels = list(store.iter_relationships())
     targets = anchor_targets(rels)
     tied = store.values_of_records({t for ts in targets.values() for t in ts}, ANCHOR_FIELDS)
@@ -311,8 +315,17 @@ def batch_person_context(store: Store, records: Sequence[RecordVersion]) -> list
     for person, mates in co_residents(residences(rels), unit_codes(tied)).items():
         partners.setdefault(person, set()).update(mates)
     del rels
-    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
     anchors = {k: anchor_of(t, v) for k, (t, v) in tied.items()}
-    return with_context(
-        records, partner_names(keys, partners, name_of), anchor_keys(keys, targets, anchors)
-    )
+    return partners, anchor_keys(targets, targets, anchors)
+
+
+def batch_person_context(
+    store: Store, records: Sequence[RecordVersion], ties: Ties | None = None
+) -> list[RecordVersion]:
+    """:func:`person_context` for every person record at once (a batch run): all
+    relationships are read in one pass instead of per record (``ties``: :func:`all_ties`
+    when the caller has them)."""
+    partners, anchors = ties if ties is not None else all_ties(store)
+    name_of = {rv.key: rv.values["name"] for rv in records if "name" in rv.values}
+    keys = [rv.key for rv in records if rv.subject_type is SubjectType.PERSON]
+    return with_context(records, partner_names(keys, partners, name_of), anchors)

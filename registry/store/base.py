@@ -10,6 +10,7 @@ the store never depends on a server being up.
 from __future__ import annotations
 
 import abc
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, get_args
@@ -233,6 +234,11 @@ class Store(abc.ABC):
     def transaction(self) -> Any:
         """A context manager: all writes inside commit together or not at all."""
 
+    @abc.abstractmethod
+    def for_child(self) -> Store:
+        """This store for a forked child to read: its own connection, made on first use (a
+        connection open before a fork must not be used after it)."""
+
     # -- records ---------------------------------------------------------------
     @abc.abstractmethod
     def current_hashes(
@@ -310,6 +316,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def iter_relationships(self) -> Iterator[RelationshipVersion]:
         """Every current, non-retracted relationship."""
+
+    def relationships_at_least(self, n: int) -> bool:
+        """Whether the store holds at least ``n`` relationships, without counting them all
+        (a hint of how much work reading them is: a backend may count retracted ones)."""
+        return sum(1 for _ in itertools.islice(self.iter_relationships(), n)) >= n
 
     # -- entities and membership ---------------------------------------------------
     @abc.abstractmethod

@@ -7,6 +7,7 @@ records are recognised by their content hash.
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -185,6 +186,11 @@ class SQLiteStore(
         self._local.depth = depth
         if depth == 0:
             conn.execute("COMMIT")
+
+    def for_child(self) -> SQLiteStore:
+        twin = copy.copy(self)
+        twin._local = threading.local()
+        return twin
 
     def close(self) -> None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -449,6 +455,12 @@ class SQLiteStore(
                 )
             )
         return found
+
+    def relationships_at_least(self, n: int) -> bool:
+        (found,) = self._conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM relationships LIMIT ?)", (n,)
+        ).fetchone()
+        return bool(found >= n)
 
     def iter_relationships(self) -> Iterator[RelationshipVersion]:
         for row in self._conn.execute(

@@ -62,8 +62,9 @@ def test_a_batch_run_does_not_depend_on_the_order_records_were_stored(tmp_path: 
 def test_work_handed_to_children_gives_what_one_process_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Half the comparisons and every subject's golden values are computed in forked
-    children on a large city: the answer must be the one a single process gives."""
+    """On a large city, person records' partners and anchors, half the comparisons and
+    every subject's golden values are worked out in forked children: the answer must be
+    the one a single process gives."""
     city = tmp_path / "city"
     generate_city(city, 300, 5)
     sources = json.loads((city / "manifest.json").read_text(encoding="utf-8"))["sources"]
@@ -80,12 +81,17 @@ def test_work_handed_to_children_gives_what_one_process_gives(
     monkeypatch.setattr(batch, "Forked", Counted)
     monkeypatch.setattr(batch, "FORK_AT", 10**9)
     alone = _resolved(city, tmp_path / "alone", sources)
+    # relationships are read in this process: no child is started for them
     assert handed(children) == {("_patterns_of", False), ("_golden_of_clusters", False)}
     monkeypatch.setattr(batch, "FORK_AT", 0)
     children.clear()
     forked = _resolved(city, tmp_path / "forked", sources)
     try:
-        assert handed(children) == {("_patterns_of", True), ("_golden_of_clusters", True)}
+        assert handed(children) == {
+            ("all_ties", True),
+            ("_patterns_of", True),
+            ("_golden_of_clusters", True),
+        }
         assert _outcome(forked) == _outcome(alone)
         golden = {e.entity_id: e.golden for e in alone.store.iter_entities()}
         assert golden and {e.entity_id: e.golden for e in forked.store.iter_entities()} == golden

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from pathlib import Path
 
 from graph_schema.subject_types import SubjectType
+from registry.mapping import Mapping
 from registry.service import Registry
 from registry.store.base import Entity, RecordKey, RecordVersion, Store
-from tests.registry.conftest import ingest_persons, subject_of
+from tests.registry.conftest import ROWS as MARKET_ROWS
+from tests.registry.conftest import ingest_persons, subject_of, write_csv
 
 ROWS = [
     "a1,张伟,11010519491231002X,13800000001",
@@ -233,3 +236,33 @@ def test_a_subjects_size_is_counted_from_its_index_in_stores_old_and_new(
         assert reopened.store.subject_sizes([subject]) == {subject: 1}
     finally:
         reopened.close()
+
+
+def test_relationships_at_least_says_whether_there_are_that_many(
+    registry: Registry, tmp_path: Path, mapping: Mapping
+) -> None:
+    """How a batch run decides whether reading the relationships is worth a child."""
+    store = registry.store
+    assert store.relationships_at_least(0)
+    assert not store.relationships_at_least(1)
+    registry.ingest_file(write_csv(tmp_path / "m.csv", MARKET_ROWS), "market", mapping)
+    held = sum(1 for _ in store.iter_relationships())
+    assert held >= 2
+    for at_least in (store.relationships_at_least, partial(Store.relationships_at_least, store)):
+        assert at_least(held)
+        assert not at_least(held + 1)
+
+
+def test_a_store_for_a_child_reads_through_its_own_connection(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """A forked child must not use a connection opened before the fork."""
+    ingest_persons(registry, tmp_path, "hukou", ROWS)
+    store = registry.store
+    twin = store.for_child()
+    try:
+        assert twin._conn is not store._conn  # type: ignore[attr-defined]
+        assert [rv.key for rv in twin.iter_records()] == [rv.key for rv in store.iter_records()]
+    finally:
+        twin.close()
+    assert store.get_record(RecordKey("hukou", "a1")) is not None  # still open
