@@ -30,8 +30,6 @@ from registry.search_keys import (
     address_query,
     identifier_query_keys,
     name_query_keys,
-    parse_enterprise_name,
-    parse_person_name,
     phone_query_key,
 )
 from registry.store.sqlite import SQLiteStore
@@ -39,6 +37,7 @@ from resolution.comparators.addresses import address_level
 from resolution.comparators.base import text_level
 from resolution.comparators.enterprise_names import enterprise_name_level
 from resolution.comparators.names import name_level
+from resolution.parsed import parsed_enterprise_name, parsed_person_name
 
 MAX_LIMIT = 100
 
@@ -105,8 +104,8 @@ class _NameLookup(_Lookup):
 
     def __init__(self, text: str, keys: Sequence[str]) -> None:
         super().__init__(keys)
-        self.person = parse_person_name(text)
-        self.company = parse_enterprise_name(text)
+        self.person = parsed_person_name(text)
+        self.company = parsed_enterprise_name(text)
         self.label = clean(text)
         self.typed = _plain(text)
 

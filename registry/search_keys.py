@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from graph_schema.addresses import Address, normalize_address
 from graph_schema.contact import normalize_phone
-from graph_schema.enterprise_names import EnterpriseName, normalize_enterprise_name
+from graph_schema.enterprise_names import EnterpriseName
 from graph_schema.fields import FIELDS_BY_NAME
 from graph_schema.identifiers import (
     IdNumber,
@@ -31,12 +31,13 @@ from graph_schema.identifiers import (
     normalize_uscc,
 )
 from graph_schema.normalize import normalize_value
-from graph_schema.person_names import PersonName, cross_script_key, normalize_person_name
+from graph_schema.person_names import PersonName, cross_script_key
 from graph_schema.person_names import pinyin_key as han_pinyin
 from graph_schema.problems import Problem
 from graph_schema.subject_types import SubjectType
 from graph_schema.text import clean
 from resolution.identity import national_key
+from resolution.parsed import parsed_address, parsed_enterprise_name, parsed_person_name
 
 KEYS_VERSION = 1  # raise when the keys below change: stored indexes are then rebuilt
 
@@ -57,24 +58,6 @@ _ID_PREFIXES: dict[SubjectType, tuple[str, ...]] = {
 # One key of a stored record: (key, the normalised value it was made from or "", the raw
 # text when it differs from that value). Plain tuples: a city has millions of them.
 IndexKey = tuple[str, str, str | None]
-
-
-@lru_cache(maxsize=131_072)
-def parse_person_name(text: str) -> PersonName | None:
-    parsed = normalize_person_name(text)
-    return parsed if isinstance(parsed, PersonName) else None
-
-
-@lru_cache(maxsize=65_536)
-def parse_enterprise_name(text: str) -> EnterpriseName | None:
-    parsed = normalize_enterprise_name(text)
-    return parsed if isinstance(parsed, EnterpriseName) else None
-
-
-@lru_cache(maxsize=131_072)
-def parse_address(text: str) -> Address | None:
-    parsed = normalize_address(text)
-    return parsed if isinstance(parsed, Address) else None
 
 
 def person_name_keys(name: PersonName) -> list[str]:
@@ -124,10 +107,10 @@ def fold_other_identifier(text: str) -> str | None:
 @lru_cache(maxsize=131_072)
 def _name_keys(subject_type: SubjectType, name: str) -> tuple[str, ...]:
     if subject_type is SubjectType.PERSON:
-        parsed = parse_person_name(name)
+        parsed = parsed_person_name(name)
         return () if parsed is None else tuple(person_name_keys(parsed))
     if subject_type is SubjectType.ENTERPRISE:
-        company = parse_enterprise_name(name)
+        company = parsed_enterprise_name(name)
         return () if company is None else tuple(enterprise_name_keys(company))
     if subject_type is SubjectType.BUILDING:
         return ("bn:" + name,)
@@ -136,7 +119,7 @@ def _name_keys(subject_type: SubjectType, name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=131_072)
 def _stored_address_keys(value: str) -> tuple[str, ...]:
-    parsed = parse_address(value)
+    parsed = parsed_address(value)
     return () if parsed is None else tuple(address_keys(parsed))
 
 
@@ -181,9 +164,9 @@ def record_keys(
 def name_query_keys(text: str, types: Collection[SubjectType]) -> list[str]:
     """Keys under which subjects of ``types`` named like ``text`` are indexed."""
     keys: list[str] = []
-    if SubjectType.PERSON in types and (person := parse_person_name(text)) is not None:
+    if SubjectType.PERSON in types and (person := parsed_person_name(text)) is not None:
         keys += person_name_keys(person)
-    if SubjectType.ENTERPRISE in types and (company := parse_enterprise_name(text)) is not None:
+    if SubjectType.ENTERPRISE in types and (company := parsed_enterprise_name(text)) is not None:
         keys += enterprise_name_keys(company)
     if SubjectType.BUILDING in types and (label := clean(text)):
         keys.append("bn:" + label)
