@@ -1,10 +1,10 @@
 """Normalised values parsed back into their parts, once per process for every user.
 
 Blocking, the comparators, place resolution and the search index all re-parse the same
-canonical names and addresses (a household's address is in every member's record). Each kind has one bounded
-cache here, so the parse blocking did is the one comparison finds: with a cache per user,
-the normaliser's own smaller cache was evicted between them and a batch run parsed every
-address twice (1.5 s of a 100k-person city's comparisons).
+canonical names and addresses (a household's address is in every member's record). Each
+kind has one bounded cache here, so the parse blocking did is the one comparison finds:
+with a cache per user, the normaliser's own smaller cache was evicted between them and a
+batch run parsed every address twice (1.5 s of a 100k-person city's comparisons).
 """
 
 from __future__ import annotations
