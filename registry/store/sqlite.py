@@ -38,6 +38,7 @@ from registry.store.sqlite_derived import SQLiteDerivedLinks
 from registry.store.sqlite_feed import SQLiteChangeFeed
 from registry.store.sqlite_graph import SQLiteGraphReads
 from registry.store.sqlite_judgements import SQLiteJudgements
+from registry.store.sqlite_match_keys import SQLiteMatchKeys
 from registry.store.sqlite_quarantine import SQLiteQuarantine
 from registry.store.sqlite_review import SQLiteReviewStore
 from registry.store.sqlite_search import SQLiteSearchIndex
@@ -97,10 +98,12 @@ CREATE TABLE IF NOT EXISTS events(
     entity_id TEXT, subject_type TEXT, payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_entity ON events(entity_id, seq);
+-- keyed by the blocking key: a block's members are one range of the table (a rowid table
+-- with an index on mkey took an index probe and a table probe per member)
 CREATE TABLE IF NOT EXISTS match_keys(
-    mkey TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS match_keys_key ON match_keys(mkey);
+    mkey TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL,
+    PRIMARY KEY(mkey, source, record_id)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS match_keys_record ON match_keys(source, record_id);
 CREATE TABLE IF NOT EXISTS judgements(
     jid INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL,
@@ -119,14 +122,12 @@ CREATE INDEX IF NOT EXISTS quarantine_status ON quarantine(status, source);
 """
 
 
-_REBUILD_INDEXES_AT = 200_000  # match-key rows written at once above which indexes are rebuilt
-
-
 class SQLiteStore(
     SQLiteChangeFeed,
     SQLiteJudgements,
     SQLiteQuarantine,
     SQLiteBulkMembership,
+    SQLiteMatchKeys,
     SQLiteReviewStore,
     SQLiteDerivedLinks,
     SQLiteSearchIndex,
@@ -145,6 +146,7 @@ class SQLiteStore(
         self._ensure_review_schema()
         self._ensure_derived_schema()
         self._ensure_entity_columns()
+        self._ensure_match_keys_layout()
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
 
@@ -530,85 +532,6 @@ class SQLiteStore(
             ).fetchone()
             if row is not None and (row[9] is None or row[9] > seq):
                 out.append(self._rv(row))
-        return out
-
-    # -- blocking index ---------------------------------------------------------------
-    def replace_all_match_keys(
-        self, subject_type: SubjectType, rows: Sequence[tuple[RecordKey, Sequence[str]]]
-    ) -> None:
-        conn = self._conn
-        # streamed into the table: a million records' keys as tuples would take gigabytes
-        values = ((m, k.source, k.record_id) for k, mkeys in rows for m in dict.fromkeys(mkeys))
-        count = sum(len(mkeys) for _, mkeys in rows)  # an upper bound, enough to decide
-        rebuild = count >= _REBUILD_INDEXES_AT
-        if rebuild:
-            # the rows of other types are indexed again too: worth it only when this type
-            # holds at least half of the table
-            held = conn.execute("SELECT COUNT(*) FROM match_keys").fetchone()
-            rebuild = count * 2 >= int(held[0])
-        if rebuild:
-            # a city-sized write: filling the table bare and indexing it afterwards sorts
-            # once, where keeping the two indexes up to date costs a random B-tree insert
-            # per row each (readers keep their snapshot, indexes and all, until commit)
-            conn.execute("DROP INDEX IF EXISTS match_keys_key")
-            conn.execute("DROP INDEX IF EXISTS match_keys_record")
-        conn.execute(
-            "DELETE FROM match_keys WHERE (source, record_id) IN "
-            "(SELECT source, record_id FROM records WHERE subject_type=?)",
-            (subject_type.value,),
-        )
-        conn.executemany("INSERT INTO match_keys(mkey, source, record_id) VALUES (?,?,?)", values)
-        if rebuild:
-            conn.execute("CREATE INDEX match_keys_key ON match_keys(mkey)")
-            conn.execute("CREATE INDEX match_keys_record ON match_keys(source, record_id)")
-
-    def set_match_keys(self, key: RecordKey, match_keys: Sequence[str]) -> None:
-        # only the keys that changed are written: a resident's keys gain one partner when
-        # someone moves into the flat, and every key rewritten dirties a page of the index
-        conn = self._conn
-        record = (key.source, key.record_id)
-        held = {
-            m
-            for (m,) in conn.execute(
-                "SELECT mkey FROM match_keys WHERE source=? AND record_id=?", record
-            )
-        }
-        wanted = dict.fromkeys(match_keys)
-        conn.executemany(
-            "DELETE FROM match_keys WHERE source=? AND record_id=? AND mkey=?",
-            [(*record, m) for m in held if m not in wanted],
-        )
-        conn.executemany(
-            "INSERT INTO match_keys(mkey, source, record_id) VALUES (?,?,?)",
-            [(m, *record) for m in wanted if m not in held],
-        )
-
-    def match_keys_of(
-        self, keys: Iterable[RecordKey], prefixes: Sequence[str] = ()
-    ) -> dict[RecordKey, list[str]]:
-        out: dict[RecordKey, list[str]] = {}
-        # prefixes are filtered by SQLite: a record's other keys never reach Python
-        where = " OR ".join("substr(mkey, 1, ?) = ?" for _ in prefixes)
-        where = f" AND ({where})" if where else ""
-        extra = [x for p in prefixes for x in (len(p), p)]
-        for source, chunk in record_id_chunks(keys):
-            marks = ",".join("?" * len(chunk))
-            for rid, mkey in self._conn.execute(
-                "SELECT record_id, mkey FROM match_keys "
-                f"WHERE source=? AND record_id IN ({marks}){where}",
-                [source, *chunk, *extra],
-            ):
-                out.setdefault(RecordKey(source, rid), []).append(mkey)
-        return out
-
-    def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
-        out: dict[str, list[RecordKey]] = {}
-        for chunk in chunks(list(dict.fromkeys(match_keys)), 500):
-            marks = ",".join("?" * len(chunk))
-            for mkey, source, rid in self._conn.execute(
-                f"SELECT mkey, source, record_id FROM match_keys WHERE mkey IN ({marks})", chunk
-            ):
-                out.setdefault(mkey, []).append(RecordKey(source, rid))
         return out
 
     # -- metadata -------------------------------------------------------------------

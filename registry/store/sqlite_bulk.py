@@ -150,57 +150,6 @@ class SQLiteBulkMembership(SQLiteMixin):
                 )
         return found
 
-    def block_sizes(self, match_keys: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in chunks(list(dict.fromkeys(match_keys)), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            # the key's own index answers it: no record row is visited
-            found.update(
-                self._conn.execute(
-                    "SELECT mkey, COUNT(*) FROM match_keys INDEXED BY match_keys_key "
-                    f"WHERE mkey IN ({marks}) GROUP BY mkey",
-                    chunk,
-                )
-            )
-        return found
-
-    def block_members(
-        self,
-        match_keys: Sequence[str],
-        limit: int | None = None,
-        subject_type: SubjectType | None = None,
-    ) -> dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]]:
-        wanted = list(dict.fromkeys(match_keys))
-        # the members of other types, or in no subject, never reach Python
-        live = (
-            ""
-            if subject_type is None
-            else f" AND r.subject_type = '{subject_type.value}' AND r.retracted = 0"
-            " AND r.entity_id IS NOT NULL"
-        )
-        queries: Iterable[tuple[str, Sequence[Any]]] = (
-            ((f"m.mkey IN ({','.join('?' * len(c))}){live}", c) for c in chunks(wanted, _CHUNK))
-            if limit is None
-            else ((f"m.mkey = ?{live} LIMIT ?", (mkey, limit)) for mkey in wanted)  # per block
-        )
-        found: dict[str, list[tuple[RecordKey, str | None, SubjectType, bool]]] = {}
-        for where, params in queries:
-            for mkey, source, rid, entity_id, stype, retracted in self._conn.execute(
-                "SELECT m.mkey, m.source, m.record_id, r.entity_id, r.subject_type, r.retracted "
-                "FROM match_keys m JOIN records r ON r.source = m.source AND "
-                f"r.record_id = m.record_id WHERE {where}",
-                params,
-            ):
-                found.setdefault(mkey, []).append(
-                    (
-                        RecordKey(source, rid),
-                        entity_id,
-                        SUBJECT_TYPES[stype],
-                        bool(retracted),
-                    )
-                )
-        return found
-
     def subject_sizes(self, entity_ids: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
