@@ -15,6 +15,7 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import BACKFILL_META, Entity, GoldenSource, RecordKey, RecordVersion
 from registry.store.sqlite_common import (
+    CHUNK,
     SUBJECT_TYPES,
     SQLiteMixin,
     chunks,
@@ -23,8 +24,6 @@ from registry.store.sqlite_common import (
     national_ids_from,
     record_id_chunks,
 )
-
-_CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
 
 
 class SQLiteBulkMembership(SQLiteMixin):
@@ -92,7 +91,7 @@ class SQLiteBulkMembership(SQLiteMixin):
 
     def _entity_column(self, entity_ids: Iterable[str], column: str) -> Iterator[tuple[str, str]]:
         """(subject id, ``column``) of those subjects whose column is not NULL."""
-        for chunk in chunks(list(dict.fromkeys(entity_ids)), _CHUNK):
+        for chunk in chunks(list(dict.fromkeys(entity_ids)), CHUNK):
             marks = ",".join("?" * len(chunk))
             yield from self._conn.execute(
                 f"SELECT entity_id, {column} FROM entities WHERE entity_id IN ({marks}) "
@@ -120,7 +119,7 @@ class SQLiteBulkMembership(SQLiteMixin):
         # time of decoding whole documents (a golden refresh of buildings with a hundred
         # unit records each)
         cols = self._RV_COLS if with_raw else self._LEAN_COLS
-        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
+        for chunk in chunks(sorted(set(entity_ids)), CHUNK):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
                 f"SELECT {cols}, r.entity_id FROM records r INDEXED BY records_subject "
@@ -136,7 +135,7 @@ class SQLiteBulkMembership(SQLiteMixin):
         self, keys: Iterable[RecordKey]
     ) -> dict[RecordKey, tuple[str | None, SubjectType, bool]]:
         found: dict[RecordKey, tuple[str | None, SubjectType, bool]] = {}
-        for source, chunk in record_id_chunks(keys, _CHUNK):
+        for source, chunk in record_id_chunks(keys, CHUNK):
             marks = ",".join("?" * len(chunk))
             for rid, entity_id, subject_type, retracted in self._conn.execute(
                 "SELECT record_id, entity_id, subject_type, retracted FROM records "
@@ -152,7 +151,7 @@ class SQLiteBulkMembership(SQLiteMixin):
 
     def subject_sizes(self, entity_ids: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
+        for chunk in chunks(sorted(set(entity_ids)), CHUNK):
             marks = ",".join("?" * len(chunk))
             for entity_id, n in self._conn.execute(
                 f"SELECT entity_id, COUNT(*) FROM records WHERE entity_id IN ({marks}) "
@@ -166,7 +165,7 @@ class SQLiteBulkMembership(SQLiteMixin):
         # JSON is read by SQLite itself: no document reaches Python
         found: dict[str, list[str]] = {}
         path = f'$.values."{field}"'
-        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
+        for chunk in chunks(sorted(set(entity_ids)), CHUNK):
             marks = ",".join("?" * len(chunk))
             for entity_id, value in self._conn.execute(
                 "SELECT r.entity_id, json_extract(v.doc, ?) FROM records r INDEXED BY "
@@ -181,7 +180,7 @@ class SQLiteBulkMembership(SQLiteMixin):
     def field_of_records(self, keys: Iterable[RecordKey], field: str) -> dict[RecordKey, str]:
         found: dict[RecordKey, str] = {}
         path = f'$.values."{field}"'
-        for source, chunk in record_id_chunks(keys, _CHUNK):
+        for source, chunk in record_id_chunks(keys, CHUNK):
             marks = ",".join("?" * len(chunk))
             for rid, value in self._conn.execute(
                 "SELECT r.record_id, v.doc ->> ?1 FROM records r JOIN record_versions v "
@@ -206,7 +205,7 @@ class SQLiteBulkMembership(SQLiteMixin):
             if len(paths) > 1
             else "json_array(json_extract(v.doc, ?))"
         )
-        for source, chunk in record_id_chunks(keys, _CHUNK):
+        for source, chunk in record_id_chunks(keys, CHUNK):
             marks = ",".join("?" * len(chunk))
             for rid, subject_type, got in self._conn.execute(
                 f"SELECT r.record_id, v.subject_type, {picked} FROM records r "
@@ -225,7 +224,7 @@ class SQLiteBulkMembership(SQLiteMixin):
         if conn.execute("SELECT 1 FROM judgements LIMIT 1").fetchone() is None:
             return []
         found: set[RecordKey] = set()
-        for chunk in chunks(sorted(set(entity_ids)), _CHUNK):
+        for chunk in chunks(sorted(set(entity_ids)), CHUNK):
             marks = ",".join("?" * len(chunk))
             for side in ("left", "right"):
                 for source, rid in conn.execute(

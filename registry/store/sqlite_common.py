@@ -12,6 +12,7 @@ import orjson
 from graph_schema.subject_types import SubjectType
 from registry.store.base import GoldenSource, RecordKey
 
+CHUNK = 500  # ids or keys per IN (...) list: well under SQLite's variable limit
 # stored type names to the enum without an Enum call per row
 SUBJECT_TYPES = {t.value: t for t in SubjectType}
 # a record version's document without its raw row: SQLite hands over the values and problems

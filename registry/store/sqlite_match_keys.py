@@ -12,17 +12,24 @@ opened (:meth:`SQLiteMatchKeys._ensure_match_keys_layout`).
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from graph_schema.subject_types import SubjectType
 from registry.store.base import RecordKey
-from registry.store.sqlite_common import SUBJECT_TYPES, SQLiteMixin, chunks, record_id_chunks
+from registry.store.sqlite_common import (
+    CHUNK,
+    SUBJECT_TYPES,
+    SQLiteMixin,
+    chunks,
+    record_id_chunks,
+)
 
 log = logging.getLogger("registry.store")
 
-_CHUNK = 500  # keys per IN (...) list: well under SQLite's variable limit
 # match-key rows written at once above which they are sorted before they go in, and the
 # by-record index is built afterwards, rather than each row inserted where it belongs
 _REBUILD_INDEXES_AT = 200_000
@@ -39,6 +46,9 @@ class SQLiteMatchKeys(SQLiteMixin):
 
     path: Path  # provided by SQLiteStore
 
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:  # SQLiteStore's
+        raise NotImplementedError
+
     def _ensure_match_keys_layout(self) -> None:
         """Converts a store's rowid ``match_keys`` table (with its ``match_keys_key``
         index) to the keyed layout, in one transaction: another process opening the same
@@ -53,8 +63,7 @@ class SQLiteMatchKeys(SQLiteMixin):
 
         if not old_layout():
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             if old_layout():
                 # about 1.5 min for the 20M keys of an 880k-person city's store
                 log.warning("converting %s's blocking index to its keyed layout", self.path)
@@ -67,10 +76,6 @@ class SQLiteMatchKeys(SQLiteMixin):
                 conn.execute("DROP TABLE match_keys")
                 conn.execute("ALTER TABLE match_keys_keyed RENAME TO match_keys")
                 conn.execute(_BY_RECORD)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     def replace_all_match_keys(
         self, subject_type: SubjectType, rows: Sequence[tuple[RecordKey, Sequence[str]]]
@@ -154,7 +159,7 @@ class SQLiteMatchKeys(SQLiteMixin):
 
     def records_by_match_keys(self, match_keys: Sequence[str]) -> dict[str, list[RecordKey]]:
         out: dict[str, list[RecordKey]] = {}
-        for chunk in chunks(list(dict.fromkeys(match_keys)), _CHUNK):
+        for chunk in chunks(list(dict.fromkeys(match_keys)), CHUNK):
             marks = ",".join("?" * len(chunk))
             for mkey, source, rid in self._conn.execute(
                 f"SELECT mkey, source, record_id FROM match_keys WHERE mkey IN ({marks})", chunk
@@ -164,7 +169,7 @@ class SQLiteMatchKeys(SQLiteMixin):
 
     def block_sizes(self, match_keys: Sequence[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        for chunk in chunks(list(dict.fromkeys(match_keys)), _CHUNK):
+        for chunk in chunks(list(dict.fromkeys(match_keys)), CHUNK):
             marks = ",".join("?" * len(chunk))
             # a range of the keyed table each: no record row is visited
             found.update(
@@ -190,7 +195,7 @@ class SQLiteMatchKeys(SQLiteMixin):
             " AND r.entity_id IS NOT NULL"
         )
         queries: Iterable[tuple[str, Sequence[Any]]] = (
-            ((f"m.mkey IN ({','.join('?' * len(c))}){live}", c) for c in chunks(wanted, _CHUNK))
+            ((f"m.mkey IN ({','.join('?' * len(c))}){live}", c) for c in chunks(wanted, CHUNK))
             if limit is None
             else ((f"m.mkey = ?{live} LIMIT ?", (mkey, limit)) for mkey in wanted)  # per block
         )
