@@ -162,7 +162,9 @@ class SQLiteStore(
             conn.execute("PRAGMA cache_size=-200000")
             conn.execute("PRAGMA temp_store=MEMORY")
             # reads through a memory map: no read() syscall and copy per page on the hot
-            # read paths (profiles, graph hops); address space only, not resident memory
+            # read paths (profiles, graph hops); address space only, not resident memory.
+            # SQLite clamps it to its build's SQLITE_MAX_MMAP_SIZE: 2 GB for the SQLite this
+            # Python links (3.40.1 here), so of a larger store only its first 2 GB are mapped
             conn.execute("PRAGMA mmap_size=4294967296")
             # checkpoint the WAL every ~80 MB rather than every 4 MB: bulk ingest spends
             # far less time copying pages back (crash safety is the WAL's either way)
