@@ -107,6 +107,9 @@ def print_report(report: IngestReport) -> None:
         f"linked, {res['merged']} merges, {res['left']} records moved out",
     )
     console.print(table)
+    from registry.cli_demo import print_resolution_timings
+
+    print_resolution_timings(console, report.resolution.timings())
     if report.flagged:
         flagged = Table(title="values flagged invalid (kept raw, left out of matching)")
         for col in ("field", "rule", "count"):

@@ -173,3 +173,29 @@ def summarize(console: Console, reg: Registry, truth_path: Path, elapsed: float)
     for st, s in pairwise_scores(predicted, truth).items():
         q.add_row(st, str(s.records), f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}")
     console.print(q)
+
+
+_STEPS = ("context", "candidates", "scoring", "clustering")
+
+
+def print_resolution_timings(console: Console, timings: dict[str, dict[str, float]]) -> None:
+    """Where the ingest's resolution time went, per subject type (seconds, and milliseconds
+    per record over these steps)."""
+    types = [t for t in timings if t != "all"]
+    if not types:
+        return
+    table = Table(title="resolution time (s)")
+    for col in ("type", "records", *_STEPS, "ms/rec"):
+        table.add_column(col, justify="left" if col == "type" else "right", no_wrap=True)
+    for t in types:
+        row = timings[t]
+        spent = sum(row.get(step, 0.0) for step in _STEPS)
+        n = int(row.get("records", 0))
+        per = f"{1000 * spent / n:.2f}" if n else "-"
+        table.add_row(t, f"{n:,}", *(f"{row.get(step, 0.0):.2f}" for step in _STEPS), per)
+    shared = timings.get("all", {})
+    table.caption = (
+        f"and for every type: reading the changed records {shared.get('read', 0.0):.2f} s, "
+        f"golden values and membership {shared.get('golden values', 0.0):.2f} s"
+    )
+    console.print(table)

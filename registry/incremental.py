@@ -8,6 +8,7 @@ the same :func:`registry.reconcile.reconcile`, so ids stay stable and the two pa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 
 from graph_schema.subject_types import SubjectType
@@ -38,16 +39,22 @@ class EngineResolver:
     def resolve(self, keys: Sequence[RecordKey]) -> ChangeCounts:
         before = ChangeCounts()
         before.add(self.entities.counts)
+        laps = _Laps()
         by_type: dict[SubjectType, list[RecordVersion]] = {}
         read = self.store.get_records(keys, with_raw=False)
         for rv in read:
             by_type.setdefault(rv.subject_type, []).append(rv)
+        laps.lap("all/read")
         # persons last: their context (homes, companies) reads the other types' match keys
         complete: dict[str, list[RecordVersion]] = {}
         for subject_type in sorted(by_type, key=lambda t: t is SubjectType.PERSON):
-            complete.update(self._resolve_type(subject_type, by_type[subject_type]))
+            complete.update(self._resolve_type(subject_type, by_type[subject_type], laps))
         touched = self.entities.flush(complete, {rv.key: rv for rv in read})
-        return self.entities.counts.since(before, touched)
+        laps.lap("all/golden values")
+        out = self.entities.counts.since(before, touched)
+        out.records.update({t.value: len(rvs) for t, rvs in by_type.items()})
+        out.seconds = laps.seconds
+        return out
 
     def _refresh_housemates(
         self,
@@ -133,10 +140,11 @@ class EngineResolver:
         return records, pairs
 
     def _resolve_type(
-        self, subject_type: SubjectType, changed: Sequence[RecordVersion]
+        self, subject_type: SubjectType, changed: Sequence[RecordVersion], laps: _Laps
     ) -> dict[str, list[RecordVersion]]:
         """Re-cluster the neighbourhood of ``changed``; returns the subjects whose records
         were all read, with those records as stored (their golden values need no re-read)."""
+        step = f"{subject_type.value}/"
         known: dict[RecordKey, RecordVersion] = {}  # records with their context, this run
         stored = {rv.key: rv for rv in changed}  # as stored, before context is added
         if subject_type is SubjectType.PERSON:
@@ -151,8 +159,10 @@ class EngineResolver:
         touched = {
             self.entities.resolve_id(rv.entity_id) or rv.entity_id for rv in changed if rv.entity_id
         }
+        laps.lap(step + "context")
         found = find_candidates(self.store, changed, touched, self.max_block)
         changed_keys = {rv.key for rv in changed}
+        laps.lap(step + "candidates")
         # first the change is scored against its candidates alone ...
         candidates = [*found.own, *found.settled]
         if not candidates:
@@ -171,6 +181,7 @@ class EngineResolver:
             for subject in (held.get(a), held.get(b))
             if subject is not None
         }  # fmt: skip
+        laps.lap(step + "scoring")
         # ... then only the settled subjects it links to are read and clustered with it: a
         # subject nothing links to stays as it is, and scoring it again changes nothing
         near = read_subjects(self.store, found, linked)
@@ -204,6 +215,7 @@ class EngineResolver:
             # a record changed in place; a new one joining was counted when it moved in
             if not rv.retracted and rv.entity_id is not None:
                 self.entities.touch(subject_of.get(rv.key))
+        laps.lap(step + "clustering")
         # a subject read in part (or that took in one's records) has records no one read
         return {
             entity_id: [stored[k] for k in members]
@@ -211,3 +223,19 @@ class EngineResolver:
             if entity_id not in near.unread
             and not any(current.get(k) in near.unread for k in members)
         }
+
+
+class _Laps:
+    """Seconds per step of one :meth:`EngineResolver.resolve` call: each lap adds the time
+    since the previous one to its key (``"<subject type>/<step>"``)."""
+
+    __slots__ = ("_last", "seconds")
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, key: str) -> None:
+        now = time.perf_counter()
+        self.seconds[key] = self.seconds.get(key, 0.0) + now - self._last
+        self._last = now

@@ -70,6 +70,8 @@ class IngestReport:
                 "left": self.resolution.left,
                 "merged": self.resolution.merged,
                 "split": self.resolution.split,
+                # summed over the batches (and over the processes of a split file)
+                "timings": self.resolution.timings(),
             },
         }
 

@@ -39,9 +39,13 @@ def test_ingest_prints_a_summary_and_is_idempotent(tmp_path: Path) -> None:
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "rows read" in first.output and "5 / 0 / 0" in first.output
+    # where resolution's time went, per subject type the rows gave
+    assert "resolution time" in first.output
+    assert "enterprise" in first.output and "golden values" in first.output
     second = runner.invoke(app, args)
     assert second.exit_code == 0
     assert "0 / 0 / 5" in second.output
+    assert "resolution time" not in second.output  # nothing changed, nothing resolved
 
 
 def test_bad_mapping_exits_non_zero_naming_the_key(tmp_path: Path) -> None:

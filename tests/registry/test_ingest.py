@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
+from registry.ingest import Ingestor
 from registry.mapping import Mapping
+from registry.readers import read_rows
 from registry.service import Registry
 from registry.store.base import RecordKey
 from tests.registry.conftest import ROWS, write_csv
@@ -188,3 +191,29 @@ def test_a_record_never_changes_subject_type(tmp_path: Path) -> None:
         assert kept.values["name"] == "张伟"
     finally:
         reg.close()
+
+
+def test_a_resolving_ingest_reports_where_its_resolution_time_went(
+    registry: Registry, mapping: Mapping, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "m.csv", ROWS)
+    ingestor = Ingestor(registry.store, "market", mapping, registry.resolver, batch_size=2)
+    report = ingestor.ingest(read_rows(path))  # two batches: the timings are summed
+    timings = report.as_dict()["resolution"]["timings"]
+    created = Counter(rv.subject_type.value for rv in registry.store.iter_records(with_raw=False))
+    # every record resolved is counted under its type, once
+    assert {t: row["records"] for t, row in timings.items() if t != "all"} == dict(created)
+    for subject_type in created:
+        steps = set(timings[subject_type]) - {"records"}
+        assert steps <= {"context", "candidates", "scoring", "clustering"}
+        assert "candidates" in steps
+        assert all(timings[subject_type][s] >= 0 for s in steps)
+    assert set(timings["all"]) == {"read", "golden values"}
+
+    # an ingest that stores only, or that changes nothing, resolves nothing and says so
+    again = registry.ingest_file(path, "market", mapping)
+    assert again.as_dict()["resolution"]["timings"] == {}
+    quiet = registry.ingest_file(
+        write_csv(tmp_path / "n.csv", ROWS), "other", mapping, resolve=False
+    )
+    assert quiet.as_dict()["resolution"]["timings"] == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from registry.mapping import Mapping
 from registry.service import Registry
@@ -40,6 +41,15 @@ def _dump(store: Path) -> dict[str, object]:
         conn.close()
 
 
+def _counted(report: dict[str, Any]) -> dict[str, Any]:
+    """A report with its resolution timings reduced to the subject types resolved: the
+    seconds are measurements, and a record given twice in one file is resolved once or
+    twice depending on whether its rows fall in one batch."""
+    timings = report["resolution"].pop("timings")
+    report["resolution"]["types"] = sorted(t for t in timings if t != "all")
+    return report
+
+
 def test_partitioned_ingest_matches_serial(tmp_path: Path) -> None:
     data = _city(tmp_path / "market.csv")
     mapping_path = tmp_path / "market.toml"
@@ -52,7 +62,7 @@ def test_partitioned_ingest_matches_serial(tmp_path: Path) -> None:
             first = reg.ingest_file(data, "market", mapping, workers=workers)
             # again: only C7, given twice in the file, gets new versions (old row, new row)
             again = reg.ingest_file(data, "market", mapping, workers=workers)
-            reports[workers] = (first.as_dict(), again.as_dict())
+            reports[workers] = (_counted(first.as_dict()), _counted(again.as_dict()))
         finally:
             reg.close()
     assert reports[2] == reports[1]
