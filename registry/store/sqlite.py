@@ -38,7 +38,7 @@ from registry.store.sqlite_derived import SQLiteDerivedLinks
 from registry.store.sqlite_feed import SQLiteChangeFeed
 from registry.store.sqlite_graph import SQLiteGraphReads
 from registry.store.sqlite_judgements import SQLiteJudgements
-from registry.store.sqlite_match_keys import SQLiteMatchKeys
+from registry.store.sqlite_match_keys import MATCH_KEYS_SCHEMA, SQLiteMatchKeys
 from registry.store.sqlite_quarantine import SQLiteQuarantine
 from registry.store.sqlite_review import SQLiteReviewStore
 from registry.store.sqlite_search import SQLiteSearchIndex
@@ -98,13 +98,6 @@ CREATE TABLE IF NOT EXISTS events(
     entity_id TEXT, subject_type TEXT, payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_entity ON events(entity_id, seq);
--- keyed by the blocking key: a block's members are one range of the table (a rowid table
--- with an index on mkey took an index probe and a table probe per member)
-CREATE TABLE IF NOT EXISTS match_keys(
-    mkey TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL,
-    PRIMARY KEY(mkey, source, record_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS match_keys_record ON match_keys(source, record_id);
 CREATE TABLE IF NOT EXISTS judgements(
     jid INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL,
     left_source TEXT NOT NULL, left_record TEXT NOT NULL,
@@ -142,7 +135,7 @@ class SQLiteStore(
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / "registry.sqlite3"
         self._local = threading.local()
-        self._conn.executescript(_SCHEMA)
+        self._conn.executescript(_SCHEMA + MATCH_KEYS_SCHEMA)
         self._ensure_review_schema()
         self._ensure_derived_schema()
         self._ensure_entity_columns()

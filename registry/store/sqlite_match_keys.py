@@ -34,11 +34,16 @@ log = logging.getLogger("registry.store")
 # by-record index is built afterwards, rather than each row inserted where it belongs
 _REBUILD_INDEXES_AT = 200_000
 
+# keyed by the blocking key: a block's members are one range of the table (a rowid table
+# with an index on mkey took an index probe and a table probe per member)
 _TABLE = """CREATE TABLE {name}(
     mkey TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL,
     PRIMARY KEY(mkey, source, record_id)
 ) WITHOUT ROWID"""
 _BY_RECORD = "CREATE INDEX IF NOT EXISTS match_keys_record ON match_keys(source, record_id)"
+# part of the store's schema (registry.store.sqlite): an old store keeps its rowid table
+# until _ensure_match_keys_layout converts it
+MATCH_KEYS_SCHEMA = f"{_TABLE.format(name='IF NOT EXISTS match_keys')};\n{_BY_RECORD};\n"
 
 
 class SQLiteMatchKeys(SQLiteMixin):
